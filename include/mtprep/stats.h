@@ -1,0 +1,39 @@
+/* stats: counts and length histograms of a record stream.
+ *
+ * The stage is a tap: it emits every record it is fed, unchanged, so it can
+ * sit anywhere in a chain; its counts are "in" and "out" only (always equal,
+ * nothing is dropped, the in + split = out + dropped invariant holds). A
+ * caller that wants the report alone gives it a sink that discards records.
+ *
+ * It keeps: records, unit and pair records, documents (a new document starts
+ * whenever doc_id differs from the previous record's, so a doc_id split
+ * across non-consecutive runs counts twice), and per text (the unit text, or
+ * each side of a pair) code points, bytes and words (White_Space-separated
+ * tokens): total, min, mean, max and a histogram with power-of-two buckets
+ * (0, 1, 2-3, 4-7, ...). Memory: fixed, plus the previous doc_id.
+ */
+#ifndef MTPREP_STATS_H
+#define MTPREP_STATS_H
+
+#include <stdio.h>
+
+#include "mtprep/stage.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Creates the stage. Returns MTP_OK or MTP_ERR_NOMEM (message in *err, which
+ * may be NULL). */
+mtp_status mtp_stats_new(mtp_stage **out, mtp_error *err);
+
+/* Writes the report: aligned text with histogram bars, or one JSON object
+ * (keys in a fixed order) followed by a newline when json is nonzero. The
+ * stage must come from mtp_stats_new. Returns MTP_OK, MTP_ERR_IO when writing
+ * to `out` fails, or MTP_ERR_NOMEM. */
+mtp_status mtp_stats_report(const mtp_stage *stage, int json, FILE *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

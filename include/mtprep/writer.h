@@ -1,0 +1,73 @@
+/* Streaming output: bytes to a file or stdout, optionally zstd-compressed,
+ * with running SHA-256, line and byte counts.
+ *
+ * A file output is written under "PATH.tmp-mtprep" and renamed to PATH by
+ * mtp_writer_commit only when everything was written, flushed and closed
+ * without error; mtp_writer_abort (or freeing an uncommitted writer) removes
+ * the temporary. Errors are sticky: the first failure is kept and reported by
+ * every later call, so callers may check once at commit.
+ *
+ * Compression: ZSTD_CStream with the given level, single-threaded (so the
+ * bytes never depend on the thread count), checksummed frames.
+ */
+#ifndef MTPREP_WRITER_H
+#define MTPREP_WRITER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mtprep/record.h"
+#include "mtprep/status.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct mtp_writer mtp_writer;
+
+typedef struct mtp_writer_options {
+    int zstd_level;    /* 0: no compression; else a zstd level 1..19 */
+    int hash;          /* nonzero: keep a SHA-256 of the bytes as written */
+} mtp_writer_options;
+
+/* Opens `path` for writing ("-" is stdout, written in place, never renamed).
+ * Returns MTP_OK, MTP_ERR_IO or MTP_ERR_NOMEM; the message is in *err_out
+ * (may be NULL). */
+mtp_status mtp_writer_open(const char *path, const mtp_writer_options *opts, mtp_writer **out,
+                           char *err_out, size_t err_capacity);
+
+/* Appends bytes. Returns the sticky status. */
+mtp_status mtp_writer_write(mtp_writer *w, const char *data, size_t len);
+
+/* Appends one formatted record with its LF. */
+mtp_status mtp_writer_put_record(mtp_writer *w, const mtp_record *rec);
+
+/* Appends `text` then LF, counting one line. */
+mtp_status mtp_writer_put_line(mtp_writer *w, const char *text, size_t len);
+
+/* Lines (LF bytes) and bytes written to the file so far (compressed bytes when compressing). */
+uint64_t mtp_writer_lines(const mtp_writer *w);
+uint64_t mtp_writer_file_bytes(const mtp_writer *w);
+
+/* Ends compression, flushes, checks ferror, closes and renames into place.
+ * After commit the SHA-256 (lower-case hex, 64 chars + NUL) is available. */
+mtp_status mtp_writer_commit(mtp_writer *w);
+
+/* SHA-256 hex of the file's bytes; valid after commit when opts->hash. */
+const char *mtp_writer_sha256(const mtp_writer *w);
+
+/* The first error's message, "" when none. */
+const char *mtp_writer_error(const mtp_writer *w);
+
+/* Removes the temporary file (if not committed) and frees. NULL does nothing. */
+void mtp_writer_free(mtp_writer *w);
+
+/* Removes the temporary files of every writer still open. Async-signal-safe:
+ * meant for a SIGINT/SIGTERM handler, so that an interrupted run leaves no
+ * partial file behind. */
+void mtp_writer_remove_temporaries(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

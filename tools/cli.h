@@ -1,0 +1,119 @@
+/* Shared pieces of the mtprep subcommands: common options, checked number
+ * parsing, the driver that runs a record stage over inputs, and exit codes.
+ *
+ * Exit codes (documented in README.md):
+ *   0 success, 1 bad input or I/O failure, 2 usage error,
+ *   3 verification mismatch, 4 out of memory or internal error.
+ */
+#ifndef MTPREP_CLI_H
+#define MTPREP_CLI_H
+
+#include <getopt.h>
+#include <stddef.h>
+
+#include "mtprep/mtprep.h"
+
+enum {
+    CLI_EXIT_OK = 0,
+    CLI_EXIT_FAILURE = 1,
+    CLI_EXIT_USAGE = 2,
+    CLI_EXIT_MISMATCH = 3,
+    CLI_EXIT_INTERNAL = 4,
+    CLI_HELP_SHOWN = -1 /* parse functions: --help was printed, exit 0 */
+};
+
+/* Options every stage takes. */
+typedef struct cli_common {
+    mtp_on_error on_error;     /* --on-error skip|fail (default skip) */
+    size_t max_line_bytes;     /* --max-line-bytes N (default 1 MiB) */
+    int verbosity;             /* -q: 0, default 1, -v: 2 */
+    int progress;              /* --progress: 1, --no-progress: 0, default -1 (when stderr is a tty) */
+    const char *counts_path;   /* --counts FILE: write counts as JSON */
+} cli_common;
+
+/* getopt_long codes of the common options; stages add these entries to their
+ * option table with CLI_COMMON_LONG_OPTIONS and "qv" to their short string. */
+enum {
+    CLI_OPT_ON_ERROR = 1000,
+    CLI_OPT_MAX_LINE_BYTES,
+    CLI_OPT_PROGRESS,
+    CLI_OPT_NO_PROGRESS,
+    CLI_OPT_COUNTS,
+    CLI_OPT_HELP,
+    CLI_OPT_FIRST_STAGE_OPTION = 1100 /* stages number their own options from here */
+};
+
+#define CLI_COMMON_LONG_OPTIONS                                          \
+    {"on-error", required_argument, NULL, CLI_OPT_ON_ERROR},             \
+    {"max-line-bytes", required_argument, NULL, CLI_OPT_MAX_LINE_BYTES}, \
+    {"progress", no_argument, NULL, CLI_OPT_PROGRESS},                   \
+    {"no-progress", no_argument, NULL, CLI_OPT_NO_PROGRESS},             \
+    {"counts", required_argument, NULL, CLI_OPT_COUNTS},                 \
+    {"quiet", no_argument, NULL, 'q'},                                   \
+    {"verbose", no_argument, NULL, 'v'},                                 \
+    {"help", no_argument, NULL, CLI_OPT_HELP}
+
+/* The usage lines for the common options, to print at the end of a stage's --help. */
+extern const char cli_common_usage[];
+
+void cli_common_default(cli_common *c);
+
+/* Handles one common option returned by getopt_long. Returns 1 when handled,
+ * 0 when `opt` is not a common option, CLI_EXIT_USAGE after printing a
+ * message for a bad value. --help is not handled here (the stage prints its usage). */
+int cli_common_option(cli_common *c, const char *cmd, int opt, const char *arg);
+
+/* Prints "mtprep CMD: MESSAGE\nTry 'mtprep CMD --help'.\n" on stderr and
+ * returns CLI_EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Prints "mtprep CMD: MESSAGE\n" on stderr. */
+void cli_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Checked number parsing: whole string, no overflow. Sizes accept K, M, G
+ * (powers of 1024). Return 0 on success, -1 on a bad value. */
+int cli_parse_size(const char *text, size_t *out);
+int cli_parse_uint(const char *text, unsigned long long max, unsigned long long *out);
+int cli_parse_double(const char *text, double min, double max, double *out);
+
+/* Maps a library status to the process exit code. */
+int cli_exit_code(mtp_status st);
+
+/* Resets getopt so a parse function can run more than once (build does). */
+void cli_getopt_reset(void);
+
+/* Runs `stage` over the record inputs (paths, "-" or none for stdin) and
+ * writes what it emits to stdout. Prints the summary line (unless -q),
+ * writes --counts, reports errors naming file and line. Frees nothing.
+ * Returns the exit code. */
+int cli_run_record_stage(const char *cmd, mtp_stage *stage, const cli_common *common,
+                         int input_count, char *const *inputs);
+
+/* Finishes a run's reporting: summary line, --counts file. Returns 0 or
+ * CLI_EXIT_FAILURE when the counts file could not be written. */
+int cli_report_counts(const char *cmd, const mtp_counts *counts, const cli_common *common);
+
+/* ---- per-stage option parsers, shared by the subcommands and `build` ----
+ * Each parses argv (getopt_long from argv[0] = the stage name), fills its
+ * options and *common, leaves optind at the first positional argument, and
+ * returns 0, CLI_EXIT_USAGE (message printed) or CLI_HELP_SHOWN. Strings in
+ * the options point into argv. */
+int cli_parse_ingest(int argc, char **argv, cli_common *common, mtp_ingest_options *opts);
+int cli_parse_normalize(int argc, char **argv, cli_common *common, mtp_normalize_options *opts);
+int cli_parse_segment(int argc, char **argv, cli_common *common, mtp_segment_options *opts);
+int cli_parse_filter(int argc, char **argv, cli_common *common, mtp_filter_options *opts);
+int cli_parse_dedup(int argc, char **argv, cli_common *common, mtp_dedup_options *opts);
+int cli_parse_write(int argc, char **argv, cli_common *common, mtp_write_options *opts);
+
+/* Subcommand entry points (main.c's table). */
+int cmd_ingest(int argc, char **argv);
+int cmd_normalize(int argc, char **argv);
+int cmd_segment(int argc, char **argv);
+int cmd_filter(int argc, char **argv);
+int cmd_dedup(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_write(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+int cmd_build(int argc, char **argv);
+
+#endif
