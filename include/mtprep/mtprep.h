@@ -15,6 +15,7 @@
 #include "mtprep/normalize.h"
 #include "mtprep/policy.h"
 #include "mtprep/reader.h"
+#include "mtprep/recipe.h"
 #include "mtprep/record.h"
 #include "mtprep/segment.h"
 #include "mtprep/stage.h"

@@ -1,0 +1,423 @@
+/* mtprep build RECIPE: the whole chain in one process.
+ *
+ * ingest -> normalize -> segment -> filter -> dedup -> write, each stage made
+ * from its recipe section by the same option parser its subcommand uses, so
+ * a recipe means what the same options mean in a pipe, and the corpus bytes
+ * are the same either way. Stage counts are folded into the manifest along
+ * with the recipe text. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define MAX_STAGE_ARGS 128
+#define MAX_INPUTS 256
+
+enum { ST_NORMALIZE, ST_SEGMENT, ST_FILTER, ST_DEDUP, ST_WRITE, ST_COUNT };
+static const char *const stage_names[ST_COUNT] = {"normalize", "segment", "filter", "dedup", "write"};
+
+typedef struct stage_args {
+    int argc;
+    char *argv[MAX_STAGE_ARGS];
+} stage_args;
+
+typedef struct build {
+    const char *recipe_path;
+    const char *out_override;
+    cli_common common;
+    int common_given_on_error;
+    mtp_recipe *recipe;
+    const char *inputs[MAX_INPUTS];
+    int input_count;
+    const char *output;
+    const char *lang;
+    stage_args ingest_args;
+    stage_args args[ST_COUNT];
+    mtp_ingest *ingest;
+    mtp_stage *stages[ST_COUNT];
+    mtp_sink links[ST_COUNT];   /* links[i] feeds stages[i] */
+    mtp_counts upstream[ST_COUNT]; /* ingest + stages before write */
+} build;
+
+static const char usage[] =
+    "Usage: mtprep build [OPTIONS] RECIPE\n"
+    "\n"
+    "Runs ingest -> normalize -> segment -> filter -> dedup -> write as one process,\n"
+    "configured by RECIPE (see README.md, 'Recipes'). Each [stage] section's\n"
+    "'key = value' lines are that stage's command-line options (--key value; an\n"
+    "empty value is a flag). The corpus equals the one the piped stages write with\n"
+    "the same options; the recipe text and every stage's counts go into MANIFEST.json.\n"
+    "\n"
+    "Options:\n"
+    "      --out DIR             write the corpus to DIR instead of the recipe's output\n"
+    "      --on-error skip|fail  default policy for every stage (a section may override)\n"
+    "  -q, --quiet               no per-stage summary lines\n"
+    "  -v, --verbose             more detail\n"
+    "      --progress            progress line on stderr even when not a terminal\n"
+    "      --help                this help\n";
+
+/* ---- options ----------------------------------------------------------- */
+
+enum { OPT_OUT = CLI_OPT_FIRST_STAGE_OPTION };
+
+static int parse_options(build *b, int argc, char **argv)
+{
+    static const struct option options[] = {
+        {"out", required_argument, NULL, OPT_OUT}, CLI_COMMON_LONG_OPTIONS, {NULL, 0, NULL, 0}};
+    cli_common_default(&b->common);
+    cli_getopt_reset();
+    int opt;
+    while ((opt = getopt_long(argc, argv, "qv", options, NULL)) != -1) {
+        if (opt == OPT_OUT) {
+            b->out_override = optarg;
+            continue;
+        }
+        if (opt == CLI_OPT_HELP) {
+            fputs(usage, stdout);
+            return CLI_HELP_SHOWN;
+        }
+        b->common_given_on_error |= opt == CLI_OPT_ON_ERROR;
+        const int handled = cli_common_option(&b->common, "build", opt, optarg);
+        if (handled != 1) {
+            return handled == 0 ? cli_usage_error("build", "unknown option") : handled;
+        }
+    }
+    if (optind != argc - 1) {
+        return cli_usage_error("build", "expected exactly one RECIPE argument");
+    }
+    b->recipe_path = argv[optind];
+    return 0;
+}
+
+/* ---- recipe -> stage argv ---------------------------------------------- */
+
+static int push_arg(stage_args *a, const char *arg)
+{
+    if (a->argc >= MAX_STAGE_ARGS - 1) {
+        return -1;
+    }
+    a->argv[a->argc++] = (char *)arg;
+    a->argv[a->argc] = NULL;
+    return 0;
+}
+
+static int stage_index(const char *section)
+{
+    for (int i = 0; i < ST_COUNT; i++) {
+        if (strcmp(section, stage_names[i]) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static void start_args(build *b, stage_args *a, const char *name)
+{
+    a->argc = 0;
+    push_arg(a, name);
+    if (b->common_given_on_error) {
+        push_arg(a, "--on-error");
+        push_arg(a, b->common.on_error == MTP_ON_ERROR_FAIL ? "fail" : "skip");
+    }
+    push_arg(a, "--quiet"); /* build prints the summaries itself */
+}
+
+static int take_build_entry(build *b, const mtp_recipe_entry *e)
+{
+    if (strcmp(e->key, "input") == 0 && b->input_count < MAX_INPUTS) {
+        b->inputs[b->input_count++] = e->value;
+    } else if (strcmp(e->key, "output") == 0) {
+        b->output = e->value;
+    } else if (strcmp(e->key, "lang") == 0) {
+        b->lang = e->value;
+    } else {
+        return cli_usage_error("build", "%s:%u: unknown [build] key '%s' (input, output, lang)",
+                               b->recipe_path, e->line, e->key);
+    }
+    return 0;
+}
+
+/* Turns `key = value` into --key [value]; the option strings live in a
+ * static pool because getopt keeps pointers to them. */
+static int push_option(build *b, stage_args *a, const mtp_recipe_entry *e)
+{
+    static char pool[MAX_STAGE_ARGS * ST_COUNT][80];
+    static int used = 0;
+    if (used >= (int)(sizeof pool / sizeof pool[0])) {
+        return cli_usage_error("build", "%s: too many options", b->recipe_path);
+    }
+    char *flag = pool[used++];
+    snprintf(flag, sizeof pool[0], "--%s", e->key);
+    if (push_arg(a, flag) != 0 || (e->value[0] != '\0' && push_arg(a, e->value) != 0)) {
+        return cli_usage_error("build", "%s:%u: too many options", b->recipe_path, e->line);
+    }
+    return 0;
+}
+
+static int collect_entries(build *b)
+{
+    start_args(b, &b->ingest_args, "ingest");
+    for (int i = 0; i < ST_COUNT; i++) {
+        start_args(b, &b->args[i], stage_names[i]);
+    }
+    for (size_t i = 0; i < mtp_recipe_entry_count(b->recipe); i++) {
+        const mtp_recipe_entry *e = mtp_recipe_entry_at(b->recipe, i);
+        int rc = 0;
+        if (strcmp(e->section, "build") == 0) {
+            rc = take_build_entry(b, e);
+        } else if (strcmp(e->section, "ingest") == 0) {
+            rc = push_option(b, &b->ingest_args, e);
+        } else if (stage_index(e->section) >= 0) {
+            rc = push_option(b, &b->args[stage_index(e->section)], e);
+        } else {
+            rc = cli_usage_error("build", "%s:%u: unknown section [%s]", b->recipe_path, e->line,
+                                 e->section);
+        }
+        if (rc != 0) {
+            return rc;
+        }
+    }
+    return 0;
+}
+
+static int check_build_section(build *b)
+{
+    if (b->out_override != NULL) {
+        b->output = b->out_override;
+    }
+    if (b->input_count == 0 || b->output == NULL) {
+        return cli_usage_error("build", "%s: [build] needs at least one 'input' and an 'output'",
+                               b->recipe_path);
+    }
+    if (b->lang == NULL) {
+        b->lang = "id";
+    }
+    stage_args *w = &b->args[ST_WRITE];
+    if (push_arg(w, "--out") || push_arg(w, b->output) || push_arg(w, "--lang") ||
+        push_arg(w, b->lang)) {
+        return cli_usage_error("build", "%s: too many [write] options", b->recipe_path);
+    }
+    return 0;
+}
+
+/* ---- making the stages ------------------------------------------------- */
+
+static int no_positionals(const char *name, const stage_args *a)
+{
+    if (optind < a->argc) {
+        return cli_usage_error("build", "[%s]: unexpected value '%s'", name, a->argv[optind]);
+    }
+    return 0;
+}
+
+static int make_failed(const char *name, mtp_status st, const mtp_error *err)
+{
+    cli_error("build", "%s: %s", name, err->message[0] ? err->message : mtp_status_str(st));
+    return cli_exit_code(st);
+}
+
+static int make_ingest(build *b)
+{
+    mtp_ingest_options opts;
+    cli_common common;
+    mtp_ingest_options_default(&opts);
+    int rc = cli_parse_ingest(b->ingest_args.argc, b->ingest_args.argv, &common, &opts);
+    if (rc == 0) {
+        rc = no_positionals("ingest", &b->ingest_args);
+    }
+    if (rc != 0) {
+        return rc == CLI_HELP_SHOWN ? CLI_EXIT_USAGE : rc;
+    }
+    mtp_error err = {{0}};
+    const mtp_status st = mtp_ingest_new(&opts, &b->ingest, &err);
+    return st == MTP_OK ? 0 : make_failed("ingest", st, &err);
+}
+
+static int make_stage(build *b, int i, cli_common *common)
+{
+    stage_args *a = &b->args[i];
+    mtp_error err = {{0}};
+    mtp_status st = MTP_OK;
+    int rc = 0;
+    switch (i) {
+    case ST_NORMALIZE: {
+        mtp_normalize_options o;
+        mtp_normalize_options_default(&o);
+        if ((rc = cli_parse_normalize(a->argc, a->argv, common, &o)) == 0) {
+            st = mtp_normalize_new(&o, &b->stages[i], &err);
+        }
+        break;
+    }
+    case ST_SEGMENT: {
+        mtp_segment_options o;
+        mtp_segment_options_default(&o);
+        if ((rc = cli_parse_segment(a->argc, a->argv, common, &o)) == 0) {
+            st = mtp_segment_new(&o, &b->stages[i], &err);
+        }
+        break;
+    }
+    case ST_FILTER: {
+        mtp_filter_options o;
+        mtp_filter_options_default(&o);
+        if ((rc = cli_parse_filter(a->argc, a->argv, common, &o)) == 0) {
+            st = mtp_filter_new(&o, &b->stages[i], &err);
+        }
+        break;
+    }
+    case ST_DEDUP: {
+        mtp_dedup_options o;
+        mtp_dedup_options_default(&o);
+        if ((rc = cli_parse_dedup(a->argc, a->argv, common, &o)) == 0) {
+            st = mtp_dedup_new(&o, &b->stages[i], &err);
+        }
+        break;
+    }
+    default: {
+        mtp_write_options o;
+        mtp_write_options_default(&o);
+        if ((rc = cli_parse_write(a->argc, a->argv, common, &o)) == 0) {
+            o.upstream = b->upstream;
+            o.upstream_count = ST_COUNT; /* ingest + the four stages before write */
+            o.recipe_text = mtp_recipe_text(b->recipe);
+            st = mtp_write_new(&o, &b->stages[i], &err);
+        }
+        break;
+    }
+    }
+    if (rc == 0) {
+        rc = no_positionals(stage_names[i], a);
+    }
+    if (rc != 0) {
+        return rc == CLI_HELP_SHOWN ? CLI_EXIT_USAGE : rc;
+    }
+    return st == MTP_OK ? 0 : make_failed(stage_names[i], st, &err);
+}
+
+static int make_all(build *b)
+{
+    int rc = make_ingest(b);
+    for (int i = 0; i < ST_COUNT && rc == 0; i++) {
+        cli_common common;
+        cli_common_default(&common);
+        rc = make_stage(b, i, &common);
+    }
+    return rc;
+}
+
+/* ---- running ----------------------------------------------------------- */
+
+/* links[i] feeds stages[i], whose output goes to links[i + 1]. */
+typedef struct link_ctx {
+    build *b;
+    int index;
+} link_ctx;
+
+static link_ctx link_ctxs[ST_COUNT];
+
+static mtp_status emit_to_stage(void *ctx, const mtp_record *rec)
+{
+    const link_ctx *l = ctx;
+    build *b = l->b;
+    const mtp_sink *next = l->index + 1 < ST_COUNT ? &b->links[l->index + 1] : NULL;
+    return mtp_stage_feed(b->stages[l->index], rec, next);
+}
+
+static void wire_links(build *b)
+{
+    for (int i = 0; i < ST_COUNT; i++) {
+        link_ctxs[i].b = b;
+        link_ctxs[i].index = i;
+        b->links[i].emit = emit_to_stage;
+        b->links[i].ctx = &link_ctxs[i];
+    }
+}
+
+static void snapshot_upstream(build *b)
+{
+    b->upstream[0] = *mtp_ingest_counts(b->ingest);
+    for (int i = 0; i < ST_WRITE; i++) {
+        b->upstream[i + 1] = *mtp_stage_counts(b->stages[i]);
+    }
+}
+
+static int report_error(build *b, mtp_status st)
+{
+    const char *msg = mtp_ingest_error(b->ingest);
+    for (int i = 0; i < ST_COUNT && msg[0] == '\0'; i++) {
+        msg = mtp_stage_error(b->stages[i]);
+    }
+    cli_error("build", "%s", msg[0] ? msg : mtp_status_str(st));
+    return cli_exit_code(st);
+}
+
+static int run_chain(build *b)
+{
+    wire_links(b);
+    mtp_status st = MTP_OK;
+    for (int i = 0; i < b->input_count && st == MTP_OK; i++) {
+        st = mtp_ingest_path(b->ingest, b->inputs[i], &b->links[0]);
+    }
+    for (int i = 0; i < ST_COUNT && st == MTP_OK; i++) {
+        if (i == ST_WRITE) {
+            snapshot_upstream(b);
+        }
+        const mtp_sink *next = i + 1 < ST_COUNT ? &b->links[i + 1] : NULL;
+        st = mtp_stage_finish(b->stages[i], next);
+    }
+    if (st != MTP_OK) {
+        return report_error(b, st);
+    }
+    return 0;
+}
+
+static void print_summaries(const build *b)
+{
+    if (b->common.verbosity == 0) {
+        return;
+    }
+    mtp_counts_print_summary(mtp_ingest_counts(b->ingest), stderr);
+    for (int i = 0; i < ST_COUNT; i++) {
+        mtp_counts_print_summary(mtp_stage_counts(b->stages[i]), stderr);
+    }
+    fprintf(stderr, "mtprep build: corpus written to %s\n", b->output);
+}
+
+static void release(build *b)
+{
+    for (int i = 0; i < ST_COUNT; i++) {
+        mtp_stage_free(b->stages[i]);
+    }
+    mtp_ingest_free(b->ingest);
+    mtp_recipe_free(b->recipe);
+}
+
+int cmd_build(int argc, char **argv)
+{
+    static build b; /* large; lives for the whole command */
+    memset(&b, 0, sizeof b);
+    int rc = parse_options(&b, argc, argv);
+    if (rc != 0) {
+        return rc == CLI_HELP_SHOWN ? CLI_EXIT_OK : rc;
+    }
+    mtp_error err = {{0}};
+    const mtp_status st = mtp_recipe_load(b.recipe_path, &b.recipe, &err);
+    if (st != MTP_OK) {
+        cli_error("build", "%s", err.message);
+        return cli_exit_code(st);
+    }
+    rc = collect_entries(&b);
+    if (rc == 0) {
+        rc = check_build_section(&b);
+    }
+    if (rc == 0) {
+        rc = make_all(&b);
+    }
+    if (rc == 0) {
+        rc = run_chain(&b);
+        if (rc == 0) {
+            print_summaries(&b);
+        }
+    }
+    release(&b);
+    return rc;
+}
