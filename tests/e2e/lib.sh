@@ -1,0 +1,40 @@
+# Shared by the e2e scripts: a work directory removed on exit, and checks.
+# Each script: set -eu; . lib.sh; ...; pass
+LC_ALL=C
+export LC_ALL
+: "${MTPREP:?MTPREP must name the mtprep binary}"
+: "${MTPREP_SOURCE_DIR:?MTPREP_SOURCE_DIR must name the source tree}"
+MTPREP_SHARED_DIR=${MTPREP_SHARED_DIR:-$MTPREP_SOURCE_DIR/../shared}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT INT TERM
+
+fail() {
+    echo "FAIL: $*" >&2
+    exit 1
+}
+
+pass() {
+    echo "PASS: $(basename "$0")"
+}
+
+# expect_exit CODE CMD...: runs CMD, stdout/stderr to $work/stdout, $work/stderr.
+expect_exit() {
+    want=$1
+    shift
+    set +e
+    "$@" > "$work/stdout" 2> "$work/stderr"
+    got=$?
+    set -e
+    [ "$got" -eq "$want" ] || {
+        cat "$work/stderr" >&2
+        fail "exit $got, expected $want: $*"
+    }
+}
+
+# need_shared PATH: skips the test (exit 77) when shared data is absent.
+need_shared() {
+    [ -e "$MTPREP_SHARED_DIR/$1" ] || {
+        echo "SKIP: $MTPREP_SHARED_DIR/$1 not present"
+        exit 77
+    }
+}
