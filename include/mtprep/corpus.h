@@ -1,54 +1,99 @@
 /* write and verify: the corpus directory.
  *
- * write assigns whole documents to train/dev/test by a hash of doc_id,
- * removes from train every sentence whose exact key occurs in dev or test,
- * and writes, each under a temporary name renamed only when complete:
+ * write assigns whole documents to train/dev/test by a hash of doc_id (see
+ * mtp_corpus_split_of), removes from train every sentence whose exact or
+ * loose key (dedup.h) occurs in dev or test, and writes:
  *
  *   OUT/train.LANG.zst OUT/dev.LANG.zst OUT/test.LANG.zst   one text per line
- *   OUT/train.meta.tsv.zst                                  doc_id TAB unit per line
+ *   OUT/train.meta.tsv.zst                                  doc_id TAB unit per line,
+ *                                                           in train.LANG.zst's order
  *   OUT/MANIFEST.json  OUT/SHA256SUMS
  *
- * Memory: the dev/test key set (8 bytes per dev/test sentence) plus zstd
- * contexts; train records are spooled to a temporary file in OUT until the
- * key set is complete.
+ * Every file is written under a temporary name and renamed only when
+ * complete; MANIFEST.json and SHA256SUMS come last. mtp_write_new removes an
+ * old OUT/MANIFEST.json and OUT/SHA256SUMS before anything else, so a run
+ * that fails never leaves a directory that looks complete (nor a mix of old
+ * and new files under an old manifest). Empty splits get empty files.
+ *
+ * Memory: the dev/test key set (two 8-byte keys per dev/test sentence, table
+ * bounded by mem_bytes) plus zstd contexts; train records are spooled to a
+ * temporary file in OUT until the key set is complete, then re-read.
+ *
+ * Ownership: the options' strings and arrays are borrowed and must stay
+ * valid until the stage is freed.
  */
 #ifndef MTPREP_CORPUS_H
 #define MTPREP_CORPUS_H
 
 #include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
 
 #include "mtprep/counts.h"
 #include "mtprep/policy.h"
+#include "mtprep/record.h"
 #include "mtprep/stage.h"
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
+/* The XXH3-64 seed of the split hash ("mtprep" in ASCII). Changing it moves
+ * documents between splits: it is part of the corpus format. */
+#define MTP_SPLIT_SEED UINT64_C(0x6d7470726570)
+
+#define MTP_CORPUS_FORMAT "mtprep-corpus-1"
+
+typedef enum mtp_corpus_split {
+    MTP_SPLIT_TRAIN = 0,
+    MTP_SPLIT_DEV = 1,
+    MTP_SPLIT_TEST = 2,
+    MTP_SPLIT_COUNT
+} mtp_corpus_split;
+
+/* "train", "dev" or "test". */
+const char *mtp_corpus_split_name(mtp_corpus_split split);
+
+/* The split of a document: u = XXH3-64(doc_id, MTP_SPLIT_SEED) mapped to
+ * [0,1) by its top 53 bits; u < dev_ratio: dev, u < dev_ratio + test_ratio:
+ * test, else train. */
+mtp_corpus_split mtp_corpus_split_of(mtp_str doc_id, double dev_ratio, double test_ratio);
+
 typedef struct mtp_write_options {
-    const char *out_dir;          /* created if missing */
-    const char *lang;             /* "id" */
+    const char *out_dir;          /* created if missing (its parent must exist) */
+    const char *lang;             /* "id": [A-Za-z0-9_-]{1,15} */
     double dev_ratio;             /* default 0.01 */
     double test_ratio;            /* default 0.01 (train gets the rest) */
-    int zstd_level;               /* default 3 */
+    int zstd_level;               /* 1..19, default 3 */
+    size_t mem_bytes;             /* bound on the dev/test key table; default 1 GiB */
     const mtp_counts *upstream;   /* earlier stages' counts, folded into the manifest */
     size_t upstream_count;
+    const char *const *upstream_paths; /* counts JSON files (mtp_counts_save_json) to fold too */
+    size_t upstream_path_count;
     const char *recipe_text;      /* recipe file contents for the manifest, or NULL */
-    const char *options_json;     /* the options as a JSON object text, or NULL */
+    const char *options_json;     /* the options as a JSON object text, or NULL: write's own */
     const char *const *input_digests; /* "sha256  path" strings from build, or NULL */
     size_t input_digest_count;
-    mtp_on_error on_error;
+    mtp_on_error on_error;        /* for a text whose loose key cannot be computed */
 } mtp_write_options;
 
 void mtp_write_options_default(mtp_write_options *opts);
 
-/* The stage emits nothing; finish writes the directory. */
+/* Creates the write stage: prepares OUT (mkdir, removes an old MANIFEST.json
+ * and SHA256SUMS), loads upstream_paths, opens the dev/test files and the
+ * train spool. The stage emits nothing; finish writes the directory. Pair
+ * records are refused (MTP_ERR_USAGE) until parallel corpora are supported.
+ * Returns MTP_OK, MTP_ERR_USAGE (bad option), MTP_ERR_IO, MTP_ERR_INPUT (an
+ * upstream counts file is not one) or MTP_ERR_NOMEM, message in *err. */
 mtp_status mtp_write_new(const mtp_write_options *opts, mtp_stage **out, mtp_error *err);
 
 /* Rechecks DIR: every file in MANIFEST.json exists with its bytes, lines and
- * sha256, SHA256SUMS agrees, zstd files decompress. Returns MTP_OK or
- * MTP_ERR_MISMATCH / MTP_ERR_IO with the first problem in *err; `report`
- * (may be NULL) receives one line per checked file. */
+ * sha256, SHA256SUMS agrees with the manifest and with MANIFEST.json itself,
+ * zstd files decompress, and files of one split have equal line counts.
+ * Returns MTP_OK, MTP_ERR_MISMATCH (first difference in *err), MTP_ERR_IO
+ * (MANIFEST.json or a listed file cannot be read) or MTP_ERR_NOMEM. `report`
+ * (may be NULL) receives one line per checked file: "OK NAME N lines" or
+ * "FAILED NAME: WHAT". */
 mtp_status mtp_corpus_verify(const char *dir, FILE *report, mtp_error *err);
 
 #ifdef __cplusplus

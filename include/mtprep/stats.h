@@ -17,6 +17,7 @@
 
 #include <stdio.h>
 
+#include "mtprep/policy.h"
 #include "mtprep/stage.h"
 
 #ifdef __cplusplus
