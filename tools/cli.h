@@ -115,5 +115,6 @@ int cmd_stats(int argc, char **argv);
 int cmd_write(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_build(int argc, char **argv);
+int cmd_align(int argc, char **argv);
 
 #endif

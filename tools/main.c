@@ -16,6 +16,7 @@ static const command commands[] = {
     {"ingest", cmd_ingest, "read .txt/JSONL articles, remove boilerplate, emit paragraph records"},
     {"normalize", cmd_normalize, "Unicode NFC/NFKC, whitespace, control characters, punctuation"},
     {"segment", cmd_segment, "split paragraph records into sentence records"},
+    {"align", cmd_align, "align two segmented streams (e.g. id and en) into sentence pairs"},
     {"filter", cmd_filter, "drop records by length, character-class and content rules"},
     {"dedup", cmd_dedup, "drop repeated records, first occurrence kept"},
     {"write", cmd_write, "write a compressed train/dev/test corpus directory"},
