@@ -170,7 +170,19 @@ int cli_exit_code(mtp_status st)
 void cli_getopt_reset(void)
 {
     optind = 0; /* glibc: 0 also resets its internal state */
-    opterr = 1;
+    opterr = 0; /* we print our own messages, prefixed with the command */
+}
+
+int cli_option_error(const char *cmd, int opt, char **argv)
+{
+    const char *arg = optind > 0 ? argv[optind - 1] : "?";
+    if (opt == ':') {
+        return cli_usage_error(cmd, "option '%s' requires a value", arg);
+    }
+    if (optopt != 0 && arg[0] == '-' && arg[1] != '-') {
+        return cli_usage_error(cmd, "unknown option '-%c'", optopt);
+    }
+    return cli_usage_error(cmd, "unknown option '%s'", arg);
 }
 
 /* ---- reporting --------------------------------------------------------- */

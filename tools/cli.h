@@ -79,8 +79,15 @@ int cli_parse_double(const char *text, double min, double max, double *out);
 /* Maps a library status to the process exit code. */
 int cli_exit_code(mtp_status st);
 
-/* Resets getopt so a parse function can run more than once (build does). */
+/* Resets getopt so a parse function can run more than once (build does),
+ * and silences getopt's own messages: call it before every getopt_long loop,
+ * give the short-option string a leading ':' and pass '?' and ':' results to
+ * cli_option_error. */
 void cli_getopt_reset(void);
+
+/* Prints "mtprep CMD: unknown option 'X'" (or "... requires a value") for the
+ * getopt_long result `opt` ('?' or ':') and returns CLI_EXIT_USAGE. */
+int cli_option_error(const char *cmd, int opt, char **argv);
 
 /* Runs `stage` over the record inputs (paths, "-" or none for stdin) and
  * writes what it emits to stdout. Prints the summary line (unless -q),

@@ -67,7 +67,10 @@ static int parse_options(build *b, int argc, char **argv)
     cli_common_default(&b->common);
     cli_getopt_reset();
     int opt;
-    while ((opt = getopt_long(argc, argv, "qv", options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":qv", options, NULL)) != -1) {
+        if (opt == '?' || opt == ':') {
+            return cli_option_error("build", opt, argv);
+        }
         if (opt == OPT_OUT) {
             b->out_override = optarg;
             continue;
@@ -221,6 +224,7 @@ static int make_ingest(build *b)
     mtp_ingest_options opts;
     cli_common common;
     mtp_ingest_options_default(&opts);
+    cli_getopt_reset();
     int rc = cli_parse_ingest(b->ingest_args.argc, b->ingest_args.argv, &common, &opts);
     if (rc == 0) {
         rc = no_positionals("ingest", &b->ingest_args);
@@ -239,6 +243,7 @@ static int make_stage(build *b, int i, cli_common *common)
     mtp_error err = {{0}};
     mtp_status st = MTP_OK;
     int rc = 0;
+    cli_getopt_reset();
     switch (i) {
     case ST_NORMALIZE: {
         mtp_normalize_options o;

@@ -19,7 +19,9 @@
  * line (nothing but whitespace: ASCII blanks and controls, NBSP, U+2000-U+200B,
  * U+202F, U+205F, U+3000, U+FEFF) ends a paragraph; consecutive non-blank
  * lines form one paragraph, joined with single spaces. The first paragraph
- * is the title when it is a single line. In JSONL, "text" is split the same
+ * is the title when it is a single line not ending with a full stop (a
+ * one-line lead sentence is body text, so its dateline is cut). Titles take
+ * no dateline rule; other rules apply to them. In JSONL, "text" is split the same
  * way and a non-blank "title" (its line breaks made spaces) comes first.
  * Every TAB and other C0 control becomes a space, each paragraph is trimmed;
  * nothing else is collapsed (normalize does that).
@@ -69,10 +71,10 @@ extern "C" {
 typedef void (*mtp_ingest_progress_fn)(void *ctx, uint64_t files, uint64_t raw_bytes);
 
 typedef struct mtp_ingest_options {
-    const char *rules_path;   /* boilerplate rules TSV; NULL: the built-in rules */
-    int no_rules;             /* nonzero: no boilerplate removal at all */
-    int keep_boilerplate;     /* nonzero: count matches (matched.RULE) but remove nothing */
-    size_t max_line_bytes;    /* per input line and per document */
+    const char *rules_path; /* boilerplate rules TSV; NULL: the built-in rules */
+    int no_rules;           /* nonzero: no boilerplate removal at all */
+    int keep_boilerplate;   /* nonzero: count matches (matched.RULE) but remove nothing */
+    size_t max_line_bytes;  /* per input line and per document */
     mtp_on_error on_error;
     mtp_ingest_progress_fn progress; /* NULL: none */
     void *progress_ctx;
