@@ -60,21 +60,22 @@ const char *mtp_corpus_split_name(mtp_corpus_split split);
 mtp_corpus_split mtp_corpus_split_of(mtp_str doc_id, double dev_ratio, double test_ratio);
 
 typedef struct mtp_write_options {
-    const char *out_dir;          /* created if missing (its parent must exist) */
-    const char *lang;             /* "id": [A-Za-z0-9_-]{1,15} */
-    double dev_ratio;             /* default 0.01 */
-    double test_ratio;            /* default 0.01 (train gets the rest) */
-    int zstd_level;               /* 1..19, default 3 */
-    size_t mem_bytes;             /* bound on the dev/test key table; default 1 GiB */
-    const mtp_counts *upstream;   /* earlier stages' counts, folded into the manifest */
+    const char *out_dir;        /* created if missing (its parent must exist) */
+    const char *lang;           /* "id": [A-Za-z0-9_-]{1,15} */
+    double dev_ratio;           /* default 0.01 */
+    double test_ratio;          /* default 0.01 (train gets the rest) */
+    int zstd_level;             /* 1..19, default 3 */
+    size_t mem_bytes;           /* bound on the dev/test key table; default 1 GiB */
+    const mtp_counts *upstream; /* earlier stages' counts, folded into the manifest; read at
+                                   finish, so they may be updated until then */
     size_t upstream_count;
     const char *const *upstream_paths; /* counts JSON files (mtp_counts_save_json) to fold too */
     size_t upstream_path_count;
-    const char *recipe_text;      /* recipe file contents for the manifest, or NULL */
-    const char *options_json;     /* the options as a JSON object text, or NULL: write's own */
+    const char *recipe_text;          /* recipe file contents for the manifest, or NULL */
+    const char *options_json;         /* the options as a JSON object text, or NULL: write's own */
     const char *const *input_digests; /* "sha256  path" strings from build, or NULL */
     size_t input_digest_count;
-    mtp_on_error on_error;        /* for a text whose loose key cannot be computed */
+    mtp_on_error on_error; /* for a text whose loose key cannot be computed */
 } mtp_write_options;
 
 void mtp_write_options_default(mtp_write_options *opts);

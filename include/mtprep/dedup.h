@@ -79,8 +79,13 @@ void mtp_key_scratch_release(mtp_key_scratch *scratch);
 /* The exact key of a text (XXH3-64, seed 0, over its bytes). */
 uint64_t mtp_key_exact(mtp_str text);
 
+/* Longest text the loose key takes: ICU offsets are int32_t and the folded
+ * copy may be twice as long. */
+#define MTP_KEY_MAX_TEXT_BYTES ((size_t)1 << 28) /* 256 MiB */
+
 /* The loose key of a text into *key. Returns MTP_OK, MTP_ERR_INPUT when
- * `text` is not valid UTF-8, or MTP_ERR_NOMEM when scratch cannot grow. */
+ * `text` is not valid UTF-8, MTP_ERR_LIMIT when it is longer than
+ * MTP_KEY_MAX_TEXT_BYTES, or MTP_ERR_NOMEM when scratch cannot grow. */
 mtp_status mtp_key_loose(mtp_str text, mtp_key_scratch *scratch, uint64_t *key);
 
 /* The key of a record as the dedup stage computes it (see the top of this

@@ -46,7 +46,8 @@ typedef struct mtp_filter_options {
     size_t min_words;           /* default 3 */
     size_t max_words;           /* default 200; 0: no limit */
     double max_nonletter_ratio; /* in [0,1]; default 0.5; 1 disables the rule */
-    int drop_url_email_number;  /* nonzero (default): drop text that is only a URL, e-mail or number */
+    int drop_url_email_number;  /* nonzero (default): drop text that is only a URL, e-mail or number
+                                 */
     mtp_on_error on_error;      /* for invalid UTF-8; default skip */
 } mtp_filter_options;
 

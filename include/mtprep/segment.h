@@ -43,8 +43,7 @@ typedef struct mtp_segmenter mtp_segmenter;
 
 /* Creates a segmenter (one ICU break iterator, reused for every text).
  * Errors as mtp_segment_new. */
-mtp_status mtp_segmenter_new(const mtp_segment_options *opts, mtp_segmenter **out,
-                             mtp_error *err);
+mtp_status mtp_segmenter_new(const mtp_segment_options *opts, mtp_segmenter **out, mtp_error *err);
 
 /* Finds the sentence boundaries of `text` (UTF-8, `len` bytes): on success
  * *breaks points to *count strictly increasing byte offsets in (0, len), each
