@@ -1,0 +1,1086 @@
+/* segment: splits paragraph records into sentence records.
+ *
+ * Standard: UAX #29 Sentence Boundaries, as implemented by ICU's sentence
+ * BreakIterator (root rules under the "id" or "en" locale), tailored below.
+ *
+ * Algorithm: the break iterator runs over a UText on the record's UTF-8
+ * bytes, so its positions are byte offsets. Each break it proposes is reviewed
+ * by looking at the terminator run before it, the token before that run, and
+ * the first character after it:
+ *   - a listed prefix ("Dr.", "Jl.") suppresses the break; a #NUMERIC_ONLY#
+ *     prefix ("No.", "Rp.") only before a digit or Roman numeral; #ENDS#
+ *     ("S.H.", "dll.", "Tbk.") keeps it, except before "(" ("Ltd. (SPA)");
+ *   - initials, one capital letter and a period or several such ("R. Tjetje",
+ *     "B.J. Habibie"), never end a sentence before a capitalised word: we
+ *     accept missing the rare real end "Grup C. Italia ..." to keep names
+ *     whole; only a lone I, V or X after a lower-case word is read as a Roman
+ *     numeral that may end one ("kuartal I. Dengan ...");
+ *   - "?" or "!" then a closing quote and a lower-case word is an attribution
+ *     ("Kapan?" tanya Ani.), not a boundary; nor is a "?" glued between
+ *     lower-case letters ("jum?at", a character lost in conversion);
+ *   - no break inside a double-quoted span that closes, after a terminator or
+ *     comma, within the paragraph and QUOTE_MAX_BYTES: the CSUI treebank
+ *     convention ("Kami siap. Semua sudah disiapkan," kata Kapolri.);
+ *   - a straight quote glued between a period and a letter outside any
+ *     quotation opens the next sentence ('kata Timo."Buat'): the break moves
+ *     before it;
+ *   - numbered lists run into one paragraph: "1." never stands alone, and
+ *     "N+1." after "N." starts a sentence ("1. Satu ... 2. Dua ...").
+ * Then breaks ICU misses are added after periods: glued sentences from
+ * scraping ("katanya.Sementara", "KUHP.Selain"; domains, URLs, initials and
+ * listed prefixes excluded), before "iPhone", before a sentence starting with
+ * a number ("tewas. 730 di antaranya"), and before a lower-case sentence start
+ * after a plain lower-case word ("serius. pada ..."; not "dll. untuk").
+ * Sentences are trimmed of white space; the text is never otherwise changed.
+ *
+ * Fast path: UAX #29 breaks only after a terminator (STerm, ATerm) or a
+ * paragraph separator, and every added rule is anchored at a period, so a
+ * paragraph whose only terminators sit in its final run is one sentence
+ * without running ICU (checked against full iteration by a differential test).
+ *
+ * Memory: O(longest paragraph) for the break arrays, grown and then reused;
+ * one break iterator and one UText per segmenter, reused for every record.
+ * Time: linear in the paragraph (token look-backs stop at TOKEN_MAX_BYTES,
+ * quotation look-aheads at the next quote or QUOTE_MAX_BYTES).
+ */
+#include "mtprep/segment.h"
+
+#include <assert.h>
+#include <ctype.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <unicode/ubrk.h>
+#include <unicode/uchar.h>
+#include <unicode/utext.h>
+#include <unicode/utf8.h>
+
+#include "mtprep/alloc.h"
+#include "prefixes.h"
+#include "stage_impl.h"
+
+/* ICU's break iterator and UText are indexed by int32_t / int64_t; keep every
+ * paragraph under this so that byte offsets fit an int32_t. */
+#define SEGMENT_MAX_TEXT_BYTES ((size_t)INT32_MAX)
+
+/* A quotation longer than this is not held together (unbalanced quotes would
+ * otherwise swallow a whole paragraph). */
+#define QUOTE_MAX_BYTES 500
+
+/* Longest token the rules look at ("Sp.PD", "KUHP", "a.n"). */
+#define TOKEN_MAX_BYTES 64
+
+/* A growable array of byte offsets, reused across texts. */
+typedef struct break_list {
+    size_t *pos;
+    size_t count;
+    size_t capacity;
+} break_list;
+
+struct mtp_segmenter {
+    UBreakIterator *bi;
+    UText *ut;
+    mtp_prefixes *prefixes; /* NULL: no prefix list */
+    int tailor;             /* apply the rules */
+    int full_icu;           /* never take the fast path */
+    break_list breaks;      /* result of the last call */
+    break_list added;       /* breaks ICU missed, before merging */
+    break_list scratch;     /* the merge's output, swapped with breaks */
+    mtp_counts *counts;     /* where rule counts go; NULL: nowhere */
+};
+
+void mtp_segment_options_default(mtp_segment_options *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->lang = "id";
+    opts->use_prefixes = 1;
+    opts->tailor = 1;
+    opts->on_error = MTP_ON_ERROR_SKIP;
+}
+
+/* ======================================================================
+ * Characters
+ * ====================================================================== */
+
+static int sb_class(UChar32 c)
+{
+    return u_getIntPropertyValue(c, UCHAR_SENTENCE_BREAK);
+}
+
+/* The three predicates answer ASCII without a property lookup: most text is
+ * ASCII, and these run on every character near a break. */
+static int is_terminator(UChar32 c)
+{
+    if (c < 0x80) {
+        return c == '.' || c == '!' || c == '?';
+    }
+    const int sb = sb_class(c);
+    return sb == U_SB_STERM || sb == U_SB_ATERM;
+}
+
+static int is_close(UChar32 c)
+{
+    if (c < 0x80) {
+        return c != 0 && strchr("\"'()[]{}", (int)c) != NULL;
+    }
+    return sb_class(c) == U_SB_CLOSE;
+}
+
+static int is_space(UChar32 c)
+{
+    if (c < 0x80) {
+        return c == ' ' || (c >= 0x09 && c <= 0x0D);
+    }
+    return u_isUWhiteSpace(c);
+}
+
+/* Code point starting at byte i (U+FFFD for a bad sequence); *next gets the
+ * following offset. */
+static UChar32 cp_at(const char *text, size_t len, size_t i, size_t *next)
+{
+    int32_t pos = (int32_t)i;
+    UChar32 c = 0;
+    U8_NEXT((const uint8_t *)text, pos, (int32_t)len, c);
+    *next = (size_t)pos;
+    return c < 0 ? 0xFFFD : c;
+}
+
+/* Code point ending at byte i (> 0); *start gets its first byte. */
+static UChar32 cp_before(const char *text, size_t i, size_t *start)
+{
+    int32_t pos = (int32_t)i;
+    UChar32 c = 0;
+    U8_PREV((const uint8_t *)text, 0, pos, c);
+    *start = (size_t)pos;
+    return c < 0 ? 0xFFFD : c;
+}
+
+static int is_double_quote(UChar32 c)
+{
+    return c == '"' || c == 0x201C || c == 0x201D;
+}
+
+/* ======================================================================
+ * The break array
+ * ====================================================================== */
+
+static mtp_status reserve_breaks(break_list *list, size_t needed)
+{
+    if (needed <= list->capacity) {
+        return MTP_OK;
+    }
+    size_t capacity = list->capacity == 0 ? 64 : list->capacity;
+    while (capacity < needed) {
+        capacity *= 2;
+    }
+    size_t *grown = mtp_realloc(list->pos, capacity * sizeof *grown);
+    if (grown == NULL) {
+        return MTP_ERR_NOMEM;
+    }
+    list->pos = grown;
+    list->capacity = capacity;
+    return MTP_OK;
+}
+
+static mtp_status push_break(break_list *list, size_t pos)
+{
+    const mtp_status st = reserve_breaks(list, list->count + 1);
+    if (st == MTP_OK) {
+        list->pos[list->count++] = pos;
+    }
+    return st;
+}
+
+/* Merges seg->added into seg->breaks (both sorted), dropping duplicates. */
+static mtp_status merge_added(mtp_segmenter *seg)
+{
+    const break_list *a = &seg->breaks;
+    const break_list *b = &seg->added;
+    const mtp_status st = reserve_breaks(&seg->scratch, a->count + b->count);
+    if (st != MTP_OK) {
+        return st;
+    }
+    size_t i = 0;
+    size_t j = 0;
+    size_t n = 0;
+    while (i < a->count || j < b->count) {
+        const int take_a = j == b->count || (i < a->count && a->pos[i] <= b->pos[j]);
+        const size_t pos = take_a ? a->pos[i++] : b->pos[j++];
+        if (n == 0 || seg->scratch.pos[n - 1] != pos) {
+            seg->scratch.pos[n++] = pos;
+        }
+    }
+    seg->scratch.count = n;
+    const break_list swap = seg->breaks;
+    seg->breaks = seg->scratch;
+    seg->scratch = swap;
+    return MTP_OK;
+}
+
+static void count_rule(mtp_segmenter *seg, const char *name)
+{
+    if (seg->counts != NULL) {
+        mtp_counts_add(seg->counts, name, 1);
+    }
+}
+
+/* ======================================================================
+ * Fast path: may ICU break anywhere inside this text?
+ * ====================================================================== */
+
+/* Returns 0 when the text has no terminator or paragraph separator except in
+ * a final run of (STerm | ATerm | Close)* Sp*, where UAX #29 cannot break
+ * (the text is one sentence); 1 when ICU has to look. */
+static int has_inner_terminator(const char *text, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        const unsigned char b = (unsigned char)text[i];
+        if (b != '.' && b != '!' && b != '?' && b < 0x80) {
+            i++;
+            continue;
+        }
+        size_t next = 0;
+        const UChar32 c = cp_at(text, len, i, &next);
+        const int sb = sb_class(c);
+        if (sb == U_SB_SEP || sb == U_SB_STERM || sb == U_SB_ATERM) {
+            break;
+        }
+        i = next;
+    }
+    int seen_space = 0;
+    while (i < len) {
+        size_t next = 0;
+        const UChar32 c = cp_at(text, len, i, &next);
+        const int sb = sb_class(c);
+        if (sb == U_SB_SP) {
+            seen_space = 1;
+        } else if (seen_space || (sb != U_SB_STERM && sb != U_SB_ATERM && sb != U_SB_CLOSE)) {
+            return 1;
+        }
+        i = next;
+    }
+    return 0;
+}
+
+/* ======================================================================
+ * The shape of a proposed break
+ * ====================================================================== */
+
+/* Start of the token ending at `limit` (after white space or the text start).
+ * Tokens the rules care about are short: a token longer than
+ * TOKEN_MAX_BYTES counts as empty (start == limit), which keeps every rule
+ * linear on texts with no spaces. */
+static size_t token_start(const char *text, size_t limit)
+{
+    size_t pos = limit;
+    size_t start = 0;
+    while (pos > 0 && !is_space(cp_before(text, pos, &start))) {
+        if (limit - start > TOKEN_MAX_BYTES) {
+            return limit;
+        }
+        pos = start;
+    }
+    return pos;
+}
+
+typedef struct break_site {
+    size_t term_start; /* the terminator run before the break: [term_start, term_limit) */
+    size_t term_limit;
+    size_t close_limit; /* end of the Close characters after the run */
+    size_t word_start;  /* the token before the run, leading punctuation skipped */
+    size_t next;        /* where the next sentence starts */
+    UChar32 next_cp;    /* its first character; 0 at the end of the text */
+} break_site;
+
+/* Walks back from `content_end` over Close characters, then terminators,
+ * then the token before them. */
+static void describe_site(const char *text, size_t len, size_t content_end, size_t next,
+                          break_site *site)
+{
+    size_t pos = content_end;
+    size_t start = 0;
+    while (pos > 0 && is_close(cp_before(text, pos, &start))) {
+        pos = start;
+    }
+    site->close_limit = content_end;
+    site->term_limit = pos;
+    while (pos > 0 && is_terminator(cp_before(text, pos, &start))) {
+        pos = start;
+    }
+    site->term_start = pos;
+    pos = token_start(text, pos);
+    size_t after = 0;
+    while (pos < site->term_start && !u_isalnum(cp_at(text, len, pos, &after))) {
+        pos = after;
+    }
+    site->word_start = pos;
+    site->next = next;
+    site->next_cp = next < len ? cp_at(text, len, next, &after) : 0;
+}
+
+/* End of the non-space content before `pos`. */
+static size_t content_end_before(const char *text, size_t pos)
+{
+    size_t start = 0;
+    while (pos > 0 && is_space(cp_before(text, pos, &start))) {
+        pos = start;
+    }
+    return pos;
+}
+
+static int run_is_single_period(const char *text, const break_site *site)
+{
+    return site->term_limit - site->term_start == 1 && text[site->term_start] == '.';
+}
+
+/* "R", "B.J", "A.B.C": single capital letters joined by periods. */
+static int is_initials(const char *text, size_t start, size_t limit)
+{
+    size_t pos = start;
+    int letters = 0;
+    while (pos < limit) {
+        size_t next = 0;
+        if (!u_isupper(cp_at(text, limit, pos, &next))) {
+            return 0;
+        }
+        letters++;
+        if (next < limit && text[next] != '.') {
+            return 0;
+        }
+        pos = next < limit ? next + 1 : next;
+    }
+    return letters > 0;
+}
+
+/* ======================================================================
+ * Rules on ICU's breaks
+ * ====================================================================== */
+
+/* "XI", "IV": a Roman numeral standing for a number after "No.". */
+static int starts_roman_numeral(const char *text, size_t len, size_t pos)
+{
+    size_t i = pos;
+    while (i < len && strchr("IVXLCDM", text[i]) != NULL && text[i] != '\0') {
+        i++;
+    }
+    return i > pos && (i == len || !u_isalnum((unsigned char)text[i]));
+}
+
+/* A lone "I", "V" or "X" after a lower-case word is a Roman numeral that may
+ * end a sentence ("kuartal I."), not an initial. */
+static int is_roman_after_lower_word(const char *text, size_t word_start, size_t word_len)
+{
+    if (word_len != 1 || strchr("IVX", text[word_start]) == NULL || word_start < 2) {
+        return 0;
+    }
+    size_t start = 0;
+    if (!is_space(cp_before(text, word_start, &start)) || start == 0) {
+        return 0;
+    }
+    const size_t previous = token_start(text, start);
+    size_t next = 0;
+    return previous < start && u_islower(cp_at(text, start, previous, &next));
+}
+
+/* Applies the prefix list and the initials rule to "WORD." breaks. Returns
+ * the name of the rule that suppresses the break, or NULL. */
+static const char *prefix_rule(const mtp_segmenter *seg, const char *text, size_t len,
+                               const break_site *site)
+{
+    if (!run_is_single_period(text, site) || site->close_limit != site->term_limit) {
+        return NULL;
+    }
+    const char *word = text + site->word_start;
+    const size_t word_len = site->term_start - site->word_start;
+    if (word_len == 0) {
+        return NULL;
+    }
+    mtp_prefix_class cls = MTP_PREFIX_NONE;
+    if (seg->prefixes != NULL) {
+        cls = mtp_prefixes_find(seg->prefixes, word, word_len);
+    }
+    if (cls == MTP_PREFIX_PLAIN) {
+        return "suppressed.prefix";
+    }
+    if (cls != MTP_PREFIX_NONE && site->next_cp == '(') {
+        return "suppressed.parenthesis"; /* "Pte. Ltd. (SPA) menjual" */
+    }
+    if (cls == MTP_PREFIX_NUMERIC &&
+        (u_isdigit(site->next_cp) || starts_roman_numeral(text, len, site->next))) {
+        return "suppressed.numeric";
+    }
+    if (cls == MTP_PREFIX_NONE && is_initials(text, site->word_start, site->term_start) &&
+        u_isupper(site->next_cp) && !is_roman_after_lower_word(text, site->word_start, word_len)) {
+        return "suppressed.initial";
+    }
+    return NULL;
+}
+
+/* "?" or "!" + closing quote + lower-case word: an attribution follows. */
+static const char *attribution_rule(const char *text, const break_site *site)
+{
+    if (site->close_limit == site->term_limit || !u_islower(site->next_cp)) {
+        return NULL;
+    }
+    for (size_t i = site->term_start; i < site->term_limit; i++) {
+        if (text[i] == '?' || text[i] == '!') {
+            return "suppressed.attribution";
+        }
+    }
+    return NULL;
+}
+
+/* "me?njelang", "jum?at": a question mark glued between lower-case letters
+ * is a character lost in conversion (an apostrophe, a soft hyphen), not the
+ * end of a question. */
+static const char *mojibake_question_rule(const char *text, const break_site *site)
+{
+    const int glued = site->next == site->term_limit && site->close_limit == site->term_limit;
+    if (!glued || site->term_limit - site->term_start != 1 || text[site->term_start] != '?' ||
+        !u_islower(site->next_cp) || site->term_start == 0) {
+        return NULL;
+    }
+    size_t start = 0;
+    return u_islower(cp_before(text, site->term_start, &start)) ? "suppressed.glued_question"
+                                                                : NULL;
+}
+
+/* Where the double quotation open at a position closes; tracked in one
+ * forward pass over the paragraph as breaks arrive in order. */
+typedef struct quote_scan {
+    size_t pos;      /* scanned up to here */
+    int open;        /* a quotation is open at pos */
+    size_t close_at; /* its closing quote; SIZE_MAX: not found */
+} quote_scan;
+
+/* A straight quote opens a quotation when it follows white space, the start
+ * of the text or an opening bracket, or, with no quotation open, when a
+ * letter or digit follows it ('kata Timo."Buat'); otherwise it closes one. */
+static int opens_quotation(const char *text, size_t len, size_t pos, int open_now)
+{
+    size_t start = 0;
+    size_t next = 0;
+    const UChar32 c = cp_at(text, len, pos, &next);
+    if (c != '"') {
+        return c == 0x201C;
+    }
+    if (pos == 0) {
+        return 1;
+    }
+    const UChar32 before = cp_before(text, pos, &start);
+    if (is_space(before) || before == '(' || before == '[') {
+        return 1;
+    }
+    return !open_now && next < len && u_isalnum(cp_at(text, len, next, &start));
+}
+
+/* Where the quotation opened before `from` closes: a closing quote right after
+ * a terminator or comma, within `limit`. SIZE_MAX when it does not close so
+ * (another quotation opens first, or the quote is not shaped as a closing one). */
+static size_t find_closing_quote(const char *text, size_t len, size_t from, size_t limit)
+{
+    size_t i = from;
+    while (i < len && i < limit) {
+        size_t next = 0;
+        const UChar32 c = cp_at(text, len, i, &next);
+        if (is_double_quote(c)) {
+            size_t start = 0;
+            const UChar32 before = cp_before(text, i, &start);
+            const int ends_clause = is_terminator(before) || before == ',' || before == 0x2026;
+            return !opens_quotation(text, len, i, 1) && ends_clause ? i : SIZE_MAX;
+        }
+        i = next;
+    }
+    return SIZE_MAX;
+}
+
+/* The first byte in [from, limit) that may start a double quote: '"', or
+ * 0xE2, which leads U+201C and U+201D; limit when none. */
+static size_t next_quote_candidate(const char *text, size_t from, size_t limit)
+{
+    const char *straight = memchr(text + from, '"', limit - from);
+    const size_t end = straight != NULL ? (size_t)(straight - text) : limit;
+    const char *curly = memchr(text + from, 0xE2, end - from);
+    return curly != NULL ? (size_t)(curly - text) : end;
+}
+
+static void quote_advance(quote_scan *q, const char *text, size_t len, size_t to)
+{
+    while (q->pos < to) {
+        q->pos = next_quote_candidate(text, q->pos, to);
+        if (q->pos >= to) {
+            break;
+        }
+        size_t next = 0;
+        const UChar32 c = cp_at(text, len, q->pos, &next);
+        if (is_double_quote(c)) {
+            q->open = opens_quotation(text, len, q->pos, q->open);
+            if (q->open) {
+                q->close_at = find_closing_quote(text, len, next, q->pos + QUOTE_MAX_BYTES);
+            }
+        }
+        q->pos = next;
+    }
+}
+
+/* A break inside a quotation that closes later in the paragraph. */
+static const char *quote_rule(quote_scan *q, const char *text, size_t len, const break_site *site)
+{
+    quote_advance(q, text, len, site->term_start);
+    if (!q->open || q->close_at == SIZE_MAX || q->close_at < site->next) {
+        return NULL;
+    }
+    return "suppressed.quote";
+}
+
+/* The number of a list marker "1." .. "99." standing as its own token
+ * before the break; 0 when the token is something else. */
+static unsigned list_marker(const char *text, const break_site *site)
+{
+    const size_t digits = site->term_start - site->word_start;
+    if (!run_is_single_period(text, site) || site->close_limit != site->term_limit || digits == 0 ||
+        digits > 2 || (site->word_start > 0 && text[site->word_start - 1] != ' ')) {
+        return 0;
+    }
+    unsigned n = 0;
+    for (size_t i = site->word_start; i < site->term_start; i++) {
+        if (!isdigit((unsigned char)text[i])) {
+            return 0;
+        }
+        n = n * 10 + (unsigned)(text[i] - '0');
+    }
+    return n;
+}
+
+/* Numbered lists run into one paragraph ("1. Kementerian A 2. Kementerian B"):
+ * ICU breaks after each marker. A marker that would be a sentence of its own
+ * joins the sentence after it; marker N + 1 after marker N inside a sentence
+ * starts a sentence (the break moves before it). Returns the rule applied and
+ * sets *at to where the break goes (SIZE_MAX: nowhere), or NULL. */
+static const char *list_rule(const mtp_segmenter *seg, unsigned *list_last, const char *text,
+                             const break_site *site, size_t *at)
+{
+    const unsigned n = list_marker(text, site);
+    if (n == 0) {
+        return NULL;
+    }
+    const break_list *kept = &seg->breaks;
+    size_t sentence_start = kept->count > 0 ? kept->pos[kept->count - 1] : 0;
+    while (sentence_start < site->word_start && is_space((unsigned char)text[sentence_start])) {
+        sentence_start++;
+    }
+    if (sentence_start == site->word_start) {
+        *list_last = n;
+        *at = SIZE_MAX;
+        return "suppressed.list_marker";
+    }
+    if (n >= 2 && n == *list_last + 1) {
+        *list_last = n;
+        *at = site->word_start;
+        return "moved.list_marker";
+    }
+    return NULL;
+}
+
+/* 'kata Timo."Buat pemain': a straight quote between a terminator and a
+ * letter, with no quotation open, opens the next sentence's quotation; ICU
+ * counts it as Close and leaves it on the previous sentence. */
+static int glued_opening_quote(const quote_scan *q, const char *text, const break_site *site)
+{
+    return site->close_limit == site->term_limit + 1 && text[site->term_limit] == '"' &&
+           site->next == site->close_limit && !q->open;
+}
+
+/* State of the review across one paragraph's breaks, which arrive in order. */
+typedef struct review_state {
+    quote_scan quotes;
+    unsigned list_last; /* the last list marker seen; 0: none */
+} review_state;
+
+/* Reviews ICU's break before `next`: sets *at to where the break goes
+ * (`next`, another position, or SIZE_MAX to suppress it) and returns the name
+ * of the rule that changed it, NULL when none did. */
+static const char *review_break(const mtp_segmenter *seg, review_state *rs, const char *text,
+                                size_t len, size_t next, size_t *at)
+{
+    break_site site;
+    describe_site(text, len, content_end_before(text, next), next, &site);
+    *at = next;
+    if (site.term_limit == site.term_start) {
+        return NULL; /* a break after a paragraph separator */
+    }
+    const char *rule = prefix_rule(seg, text, len, &site);
+    if (rule == NULL) {
+        rule = attribution_rule(text, &site);
+    }
+    if (rule == NULL) {
+        rule = mojibake_question_rule(text, &site);
+    }
+    if (rule == NULL) {
+        rule = quote_rule(&rs->quotes, text, len, &site);
+    }
+    if (rule != NULL) {
+        *at = SIZE_MAX;
+        return rule;
+    }
+    if (glued_opening_quote(&rs->quotes, text, &site)) {
+        *at = site.term_limit;
+        return "moved.glued_quote";
+    }
+    return list_rule(seg, &rs->list_last, text, &site, at);
+}
+
+/* ======================================================================
+ * Breaks ICU misses
+ * ====================================================================== */
+
+static int is_listed(const mtp_segmenter *seg, const char *text, size_t start, size_t limit)
+{
+    return seg->prefixes != NULL &&
+           mtp_prefixes_find(seg->prefixes, text + start, limit - start) != MTP_PREFIX_NONE;
+}
+
+/* Glued sentences from scraping, "katanya.Sementara" or "KUHP.Selain": UAX #29
+ * rule SB7 ((Upper | Lower) ATerm x Upper) keeps them together. It is a
+ * sentence end when the token before the period is a word (no period, slash,
+ * '@' or ':' in it, so domains, URLs and dotted initials stay; an all-capital
+ * token needs two capitals, so "A.Budi" stays), not a listed prefix, and the
+ * word after is capitalised, goes on in lower case and does not end in a
+ * period or digit itself ("PN.Jkt.Pst", "Node.Js2" stay). */
+static size_t glued_break(const mtp_segmenter *seg, const char *text, size_t len, size_t dot)
+{
+    const size_t pos = token_start(text, dot);
+    if (dot == pos || !isalpha((unsigned char)text[dot - 1])) {
+        return 0;
+    }
+    size_t capitals = 0;
+    for (size_t i = pos; i < dot; i++) {
+        const unsigned char c = (unsigned char)text[i];
+        if (c == '.' || c == '/' || c == '@' || c == ':') {
+            return 0;
+        }
+        capitals += isupper(c) != 0;
+    }
+    const int after_capital = isupper((unsigned char)text[dot - 1]) != 0;
+    size_t i = dot + 1;
+    if ((after_capital && capitals < 2) || i >= len || !isupper((unsigned char)text[i]) ||
+        is_listed(seg, text, pos, dot)) {
+        return 0;
+    }
+    i++;
+    const size_t lower_start = i;
+    while (i < len && islower((unsigned char)text[i])) {
+        i++;
+    }
+    if (i - lower_start < 2 || (i < len && (text[i] == '.' || isalnum((unsigned char)text[i])))) {
+        return 0;
+    }
+    return dot + 1;
+}
+
+/* "10.00. iPhone": a period, white space, and a lower-case word with a capital
+ * inside. UAX #29 never breaks before a lower-case letter after a period
+ * (SB8); a brand name written so starts a sentence. */
+static size_t camel_case_break(const mtp_segmenter *seg, const char *text, size_t len, size_t dot)
+{
+    size_t i = dot + 1;
+    if (i >= len || text[i] != ' ' || (dot > 0 && strchr(".!?", text[dot - 1]) != NULL)) {
+        return 0;
+    }
+    while (i < len && text[i] == ' ') {
+        i++;
+    }
+    const size_t word = i;
+    if (i >= len || !islower((unsigned char)text[i])) {
+        return 0;
+    }
+    while (i < len && isalpha((unsigned char)text[i]) && !isupper((unsigned char)text[i])) {
+        i++;
+    }
+    if (i >= len || !isupper((unsigned char)text[i])) {
+        return 0;
+    }
+    const size_t start = token_start(text, dot);
+    if (is_listed(seg, text, start, dot) || is_initials(text, start, dot)) {
+        return 0;
+    }
+    return word;
+}
+
+/* "tewas. 730 di antara": after a period and white space, a sentence that
+ * starts with a number (or a quotation starting with one) and goes on in lower
+ * case gets no break from UAX #29 (SB8 looks for the next letter). Added when
+ * the word before the period is a lower-case word of three or more letters
+ * that is not a listed prefix ("hlm. 25", "tgl. 5" stay). */
+static size_t digit_start_break(const mtp_segmenter *seg, const char *text, size_t len, size_t dot)
+{
+    size_t i = dot + 1;
+    if (i >= len || text[i] != ' ') {
+        return 0;
+    }
+    while (i < len && text[i] == ' ') {
+        i++;
+    }
+    const size_t start = i;
+    if (i < len && text[i] == '"') {
+        i++;
+    }
+    if (i >= len || !isdigit((unsigned char)text[i])) {
+        return 0;
+    }
+    const size_t word = token_start(text, dot);
+    if (dot - word < 3 || is_listed(seg, text, word, dot)) {
+        return 0;
+    }
+    for (size_t k = word; k < dot; k++) {
+        if (!islower((unsigned char)text[k])) {
+            return 0;
+        }
+    }
+    return start;
+}
+
+/* Lower-case words that never start a sentence after a stray period: the
+ * relative "yang", and parts of a URL split by spaces ("www. wnyc. org",
+ * "gen.tr", "text. pdf"). */
+static int continues_sentence(const char *text, size_t len, size_t word)
+{
+    static const char *const words[] = {
+        "yang", "com", "org", "net", "co", "go", "ac", "or", "id", "html", "htm", "php", "pdf",
+    };
+    size_t limit = word;
+    while (limit < len && isalnum((unsigned char)text[limit])) {
+        limit++;
+    }
+    if (limit < len && (text[limit] == '.' || text[limit] == '/')) {
+        return 1;
+    }
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
+        if (strlen(words[k]) == limit - word && memcmp(words[k], text + word, limit - word) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* "perhatian serius. pada penyelenggaraan": UAX #29 never breaks before a
+ * lower-case word after a period (SB8), which suits abbreviations ("dll.
+ * untuk"). Scraped and informal text often starts sentences in lower case,
+ * so a break is added when the word before the period is a plain lower-case
+ * word of four or more letters that is not a listed prefix. */
+static size_t lower_start_break(const mtp_segmenter *seg, const char *text, size_t len, size_t dot)
+{
+    size_t i = dot + 1;
+    if (i >= len || text[i] != ' ') {
+        return 0;
+    }
+    while (i < len && text[i] == ' ') {
+        i++;
+    }
+    if (i + 1 >= len || !islower((unsigned char)text[i]) || !islower((unsigned char)text[i + 1])) {
+        return 0;
+    }
+    const size_t word = token_start(text, dot);
+    if (dot - word < 4 || is_listed(seg, text, word, dot) || continues_sentence(text, len, i)) {
+        return 0;
+    }
+    for (size_t k = word; k < dot; k++) {
+        if (!islower((unsigned char)text[k])) {
+            return 0;
+        }
+    }
+    return i;
+}
+
+/* Adds the breaks ICU missed, each after a period, in order. */
+static mtp_status add_missed_breaks(mtp_segmenter *seg, const char *text, size_t len)
+{
+    const char *dot = memchr(text, '.', len);
+    while (dot != NULL) {
+        const size_t at = (size_t)(dot - text);
+        size_t extra = glued_break(seg, text, len, at);
+        const char *rule = "added.glued";
+        if (extra == 0) {
+            extra = camel_case_break(seg, text, len, at);
+            rule = "added.camel_case";
+        }
+        if (extra == 0) {
+            extra = digit_start_break(seg, text, len, at);
+            rule = "added.digit_start";
+        }
+        if (extra == 0) {
+            extra = lower_start_break(seg, text, len, at);
+            rule = "added.lower_start";
+        }
+        if (extra != 0) {
+            count_rule(seg, rule);
+            const mtp_status st = push_break(&seg->added, extra);
+            if (st != MTP_OK) {
+                return st;
+            }
+        }
+        dot = at + 1 < len ? memchr(dot + 1, '.', len - at - 1) : NULL;
+    }
+    return MTP_OK;
+}
+
+/* ======================================================================
+ * One text
+ * ====================================================================== */
+
+static mtp_status icu_reset(mtp_segmenter *seg, const char *text, size_t len, mtp_error *err)
+{
+    UErrorCode status = U_ZERO_ERROR;
+    seg->ut = utext_openUTF8(seg->ut, text, (int64_t)len, &status);
+    ubrk_setUText(seg->bi, seg->ut, &status);
+    if (U_FAILURE(status)) {
+        return mtp_error_set(err, MTP_ERR_ICU, "utext_openUTF8/ubrk_setUText: %s",
+                             u_errorName(status));
+    }
+    return MTP_OK;
+}
+
+/* Collects ICU's breaks, reviewed by the rules when tailoring. */
+static mtp_status collect_breaks(mtp_segmenter *seg, const char *text, size_t len)
+{
+    review_state rs = {{0, 0, SIZE_MAX}, 0};
+    for (int32_t b = ubrk_next(seg->bi); b != UBRK_DONE; b = ubrk_next(seg->bi)) {
+        const size_t next = (size_t)b;
+        if (next >= len) {
+            break;
+        }
+        size_t at = next;
+        const char *rule = seg->tailor ? review_break(seg, &rs, text, len, next, &at) : NULL;
+        if (rule != NULL) {
+            count_rule(seg, rule);
+        }
+        if (at == SIZE_MAX) {
+            continue;
+        }
+        assert(seg->breaks.count == 0 || at > seg->breaks.pos[seg->breaks.count - 1]);
+        const mtp_status st = push_break(&seg->breaks, at);
+        if (st != MTP_OK) {
+            return st;
+        }
+    }
+    return MTP_OK;
+}
+
+mtp_status mtp_segmenter_breaks(mtp_segmenter *seg, const char *text, size_t len,
+                                const size_t **breaks, size_t *count, mtp_error *err)
+{
+    seg->breaks.count = 0;
+    seg->added.count = 0;
+    *breaks = seg->breaks.pos;
+    *count = 0;
+    if (len > SEGMENT_MAX_TEXT_BYTES) {
+        return mtp_error_set(err, MTP_ERR_LIMIT, "segment: text of %zu bytes is over 2 GiB", len);
+    }
+    if (!seg->full_icu && !has_inner_terminator(text, len)) {
+        return MTP_OK;
+    }
+    mtp_status st = icu_reset(seg, text, len, err);
+    if (st == MTP_OK) {
+        st = collect_breaks(seg, text, len);
+    }
+    if (st == MTP_OK && seg->tailor) {
+        st = add_missed_breaks(seg, text, len);
+    }
+    if (st == MTP_OK && seg->added.count > 0) {
+        st = merge_added(seg);
+    }
+    *breaks = seg->breaks.pos;
+    *count = st == MTP_OK ? seg->breaks.count : 0;
+    return st;
+}
+
+/* ======================================================================
+ * Construction
+ * ====================================================================== */
+
+static const char *builtin_prefixes(const char *lang)
+{
+    return strcmp(lang, "en") == 0 ? "nonbreaking_prefix.en" : "nonbreaking_prefix.id";
+}
+
+static mtp_status open_iterator(mtp_segmenter *seg, const char *lang, mtp_error *err)
+{
+    UErrorCode status = U_ZERO_ERROR;
+    seg->bi = ubrk_open(UBRK_SENTENCE, lang, NULL, 0, &status);
+    if (U_FAILURE(status)) {
+        return mtp_error_set(err, MTP_ERR_ICU, "ubrk_open(UBRK_SENTENCE, %s): %s", lang,
+                             u_errorName(status));
+    }
+    return MTP_OK;
+}
+
+mtp_status mtp_segmenter_new(const mtp_segment_options *opts, mtp_segmenter **out, mtp_error *err)
+{
+    *out = NULL;
+    const char *lang = opts->lang != NULL ? opts->lang : "id";
+    if (strcmp(lang, "id") != 0 && strcmp(lang, "en") != 0) {
+        return mtp_error_set(err, MTP_ERR_USAGE, "segment: unknown language '%s' (want id or en)",
+                             lang);
+    }
+    mtp_segmenter *seg = mtp_calloc(1, sizeof *seg);
+    if (seg == NULL) {
+        return MTP_ERR_NOMEM;
+    }
+    seg->tailor = opts->tailor;
+    seg->full_icu = opts->full_icu;
+    mtp_status st = open_iterator(seg, lang, err);
+    if (st == MTP_OK && opts->use_prefixes) {
+        st = mtp_prefixes_load(opts->prefixes_path, builtin_prefixes(lang), &seg->prefixes, err);
+    }
+    if (st != MTP_OK) {
+        mtp_segmenter_free(seg);
+        return st;
+    }
+    *out = seg;
+    return MTP_OK;
+}
+
+void mtp_segmenter_free(mtp_segmenter *seg)
+{
+    if (seg == NULL) {
+        return;
+    }
+    ubrk_close(seg->bi);
+    utext_close(seg->ut);
+    mtp_prefixes_free(seg->prefixes);
+    mtp_free(seg->breaks.pos);
+    mtp_free(seg->added.pos);
+    mtp_free(seg->scratch.pos);
+    mtp_free(seg);
+}
+
+/* ======================================================================
+ * The stage
+ * ====================================================================== */
+
+typedef struct segment_stage {
+    mtp_segmenter *seg;
+    mtp_on_error on_error;
+    char unit[MTP_UNIT_CAPACITY];
+} segment_stage;
+
+/* Shrinks [*start, *limit) past white space at both ends. */
+static void trim_space(const char *text, size_t *start, size_t *limit)
+{
+    size_t pos = 0;
+    while (*start < *limit && is_space(cp_at(text, *limit, *start, &pos))) {
+        *start = pos;
+    }
+    while (*limit > *start && is_space(cp_before(text, *limit, &pos))) {
+        *limit = pos;
+    }
+}
+
+static mtp_status bad_record(mtp_stage *stage, const mtp_record *rec, const char *reason)
+{
+    const segment_stage *self = stage->self;
+    char where[160];
+    snprintf(where, sizeof where, "%.*s/%.*s", (int)(rec->doc_id.len < 100 ? rec->doc_id.len : 100),
+             rec->doc_id.ptr, (int)(rec->unit.len < 40 ? rec->unit.len : 40), rec->unit.ptr);
+    return mtp_policy_bad_input(self->on_error, &stage->counts, &stage->error, where, reason, NULL);
+}
+
+/* Emits sentence `number` of paragraph `paragraph`, text[start, limit). */
+static mtp_status emit_sentence(segment_stage *self, const mtp_record *rec, uint32_t paragraph,
+                                uint32_t number, size_t start, size_t limit, const mtp_sink *out)
+{
+    const size_t unit_len = mtp_unit_format(paragraph, number, self->unit);
+    mtp_record sentence = *rec;
+    sentence.unit.ptr = self->unit;
+    sentence.unit.len = unit_len;
+    sentence.text.ptr = rec->text.ptr + start;
+    sentence.text.len = limit - start;
+    return out->emit(out->ctx, &sentence);
+}
+
+/* Emits every non-empty piece between breaks; returns the count in *emitted. */
+static mtp_status emit_sentences(mtp_stage *stage, const mtp_record *rec, uint32_t paragraph,
+                                 const size_t *breaks, size_t count, const mtp_sink *out,
+                                 uint32_t *emitted)
+{
+    segment_stage *self = stage->self;
+    size_t start = 0;
+    for (size_t k = 0; k <= count; k++) {
+        size_t piece_start = start;
+        size_t piece_limit = k < count ? breaks[k] : rec->text.len;
+        start = piece_limit;
+        trim_space(rec->text.ptr, &piece_start, &piece_limit);
+        if (piece_start == piece_limit) {
+            continue;
+        }
+        *emitted += 1;
+        const mtp_status st =
+            emit_sentence(self, rec, paragraph, *emitted, piece_start, piece_limit, out);
+        if (st != MTP_OK) {
+            return st;
+        }
+    }
+    return MTP_OK;
+}
+
+static mtp_status segment_feed(mtp_stage *stage, const mtp_record *rec, const mtp_sink *out)
+{
+    segment_stage *self = stage->self;
+    uint32_t paragraph = 0;
+    uint32_t sentence = 0;
+    if (rec->kind != MTP_RECORD_UNIT ||
+        mtp_unit_parse(rec->unit, &paragraph, &sentence) != MTP_OK) {
+        return bad_record(stage, rec, "not_paragraph");
+    }
+    if (sentence != 0) {
+        return bad_record(stage, rec, "already_segmented");
+    }
+    const size_t *breaks = NULL;
+    size_t count = 0;
+    mtp_status st = mtp_segmenter_breaks(self->seg, rec->text.ptr, rec->text.len, &breaks, &count,
+                                         &stage->error);
+    if (st != MTP_OK) {
+        return st;
+    }
+    uint32_t emitted = 0;
+    st = emit_sentences(stage, rec, paragraph, breaks, count, out, &emitted);
+    if (st == MTP_OK && emitted == 0) {
+        mtp_counts_drop(&stage->counts, "empty", 1);
+    } else if (st == MTP_OK && emitted > 1) {
+        mtp_counts_add(&stage->counts, "split", emitted - 1);
+    }
+    return st;
+}
+
+static void segment_destroy(void *p)
+{
+    segment_stage *self = p;
+    if (self != NULL) {
+        mtp_segmenter_free(self->seg);
+        mtp_free(self);
+    }
+}
+
+static const mtp_stage_ops segment_ops = {"segment", segment_feed, NULL, segment_destroy};
+
+mtp_status mtp_segment_new(const mtp_segment_options *opts, mtp_stage **out, mtp_error *err)
+{
+    *out = NULL;
+    segment_stage *self = mtp_calloc(1, sizeof *self);
+    if (self == NULL) {
+        return MTP_ERR_NOMEM;
+    }
+    self->on_error = opts->on_error;
+    mtp_status st = mtp_segmenter_new(opts, &self->seg, err);
+    if (st != MTP_OK) {
+        segment_destroy(self);
+        return st;
+    }
+    st = mtp_stage_create(&segment_ops, self, out);
+    if (st == MTP_OK) {
+        self->seg->counts = &(*out)->counts;
+    }
+    return st;
+}
