@@ -459,7 +459,9 @@ mtp_status mtp_reader_next_record(mtp_reader *r, mtp_on_error policy, mtp_counts
             }
             reason = mtp_record_defect_name(defect);
         }
-        mtp_counts_add(counts, "in", 1);
+        if (policy == MTP_ON_ERROR_SKIP) { /* a skipped record went in and was dropped */
+            mtp_counts_add(counts, "in", 1);
+        }
         st = mtp_policy_bad_input(policy, counts, err, mtp_reader_where(r), reason, NULL);
         if (st != MTP_OK) {
             return st;
