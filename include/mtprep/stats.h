@@ -10,13 +10,16 @@
  * across non-consecutive runs counts twice), and per text (the unit text, or
  * each side of a pair) code points, bytes and words (White_Space-separated
  * tokens): total, min, mean, max and a histogram with power-of-two buckets
- * (0, 1, 2-3, 4-7, ...). Memory: fixed, plus the previous doc_id.
+ * (0, 1, 2-3, 4-7, ...); and, when given, the counts of earlier stages
+ * with their drop reasons. Memory: fixed, plus the previous doc_id and the
+ * stage counts added.
  */
 #ifndef MTPREP_STATS_H
 #define MTPREP_STATS_H
 
 #include <stdio.h>
 
+#include "mtprep/counts.h"
 #include "mtprep/policy.h"
 #include "mtprep/stage.h"
 
@@ -27,6 +30,15 @@ extern "C" {
 /* Creates the stage. Returns MTP_OK or MTP_ERR_NOMEM (message in *err, which
  * may be NULL). */
 mtp_status mtp_stats_new(mtp_stage **out, mtp_error *err);
+
+/* Most earlier-stage counts one report takes. */
+#define MTP_STATS_MAX_STAGES 32
+
+/* Adds an earlier stage's counts (copied; e.g. loaded from its --counts file)
+ * to the report, which then lists in, out and every drop reason per stage.
+ * Returns MTP_OK, MTP_ERR_LIMIT past MTP_STATS_MAX_STAGES, MTP_ERR_NOMEM, or
+ * MTP_ERR_USAGE when `stage` is not a stats stage. */
+mtp_status mtp_stats_add_stage_counts(mtp_stage *stage, const mtp_counts *counts);
 
 /* Writes the report: aligned text with histogram bars, or one JSON object
  * (keys in a fixed order) followed by a newline when json is nonzero. The
