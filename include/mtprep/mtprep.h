@@ -6,6 +6,7 @@
 #ifndef MTPREP_MTPREP_H
 #define MTPREP_MTPREP_H
 
+#include "mtprep/align.h"
 #include "mtprep/alloc.h"
 #include "mtprep/corpus.h"
 #include "mtprep/counts.h"
