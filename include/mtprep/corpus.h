@@ -9,13 +9,18 @@
  *                                                           in train.LANG.zst's order
  *   OUT/MANIFEST.json  OUT/SHA256SUMS
  *
+ * Given a target language TGT, write takes aligned pair records instead and
+ * writes SPLIT.LANG.zst (sources) and SPLIT.TGT.zst (targets) line-aligned,
+ * with doc_id TAB units TAB score in train.meta.tsv.zst; a train pair goes
+ * when either side's key occurs on either side of dev or test.
+ *
  * Every file is written under a temporary name and renamed only when
  * complete; MANIFEST.json and SHA256SUMS come last. mtp_write_new removes an
  * old OUT/MANIFEST.json and OUT/SHA256SUMS before anything else, so a run
  * that fails never leaves a directory that looks complete (nor a mix of old
  * and new files under an old manifest). Empty splits get empty files.
  *
- * Memory: the dev/test key set (two 8-byte keys per dev/test sentence, table
+ * Memory: the dev/test key set (two 8-byte keys per dev/test text, table
  * bounded by mem_bytes) plus zstd contexts; train records are spooled to a
  * temporary file in OUT until the key set is complete, then re-read.
  *
@@ -62,6 +67,7 @@ mtp_corpus_split mtp_corpus_split_of(mtp_str doc_id, double dev_ratio, double te
 typedef struct mtp_write_options {
     const char *out_dir;        /* created if missing (its parent must exist) */
     const char *lang;           /* "id": [A-Za-z0-9_-]{1,15} */
+    const char *tgt_lang;       /* pair records: the target language ("en"); NULL: units */
     double dev_ratio;           /* default 0.01 */
     double test_ratio;          /* default 0.01 (train gets the rest) */
     int zstd_level;             /* 1..19, default 3 */
@@ -82,8 +88,9 @@ void mtp_write_options_default(mtp_write_options *opts);
 
 /* Creates the write stage: prepares OUT (mkdir, removes an old MANIFEST.json
  * and SHA256SUMS), loads upstream_paths, opens the dev/test files and the
- * train spool. The stage emits nothing; finish writes the directory. Pair
- * records are refused (MTP_ERR_USAGE) until parallel corpora are supported.
+ * train spool. The stage emits nothing; finish writes the directory. A
+ * record of the other kind (a pair without tgt_lang, a unit with it) is
+ * refused with MTP_ERR_USAGE.
  * Returns MTP_OK, MTP_ERR_USAGE (bad option), MTP_ERR_IO, MTP_ERR_INPUT (an
  * upstream counts file is not one) or MTP_ERR_NOMEM, message in *err. */
 mtp_status mtp_write_new(const mtp_write_options *opts, mtp_stage **out, mtp_error *err);

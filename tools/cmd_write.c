@@ -1,0 +1,184 @@
+/* mtprep write: the record stream into a train/dev/test corpus directory. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+#define MAX_STAGE_COUNTS 64
+
+static const char usage[] =
+    "Usage: mtprep write --out DIR [--lang LANG] [--tgt-lang TGT] [OPTIONS] [FILE...]\n"
+    "Reads monolingual unit records from FILEs or stdin and writes the corpus\n"
+    "directory DIR: train/dev/test.LANG.zst (one text per line), train.meta.tsv.zst\n"
+    "(doc_id TAB unit per line of train), MANIFEST.json and SHA256SUMS. With\n"
+    "--tgt-lang it reads aligned pair records instead, writes the targets to\n"
+    "train/dev/test.TGT.zst line-aligned with the sources, and doc_id TAB units TAB\n"
+    "score to train.meta.tsv.zst. Each document goes whole to one split by XXH3-64\n"
+    "of its doc_id (seed 0x6d7470726570) mapped to [0,1): below the dev ratio dev,\n"
+    "below dev+test ratio test, else train. A train sentence (pair: either side)\n"
+    "whose exact or loose key occurs in dev or test (pairs: on either side) is\n"
+    "dropped (dropped.cross_split). Files are written under temporary names and\n"
+    "renamed when complete, MANIFEST.json and SHA256SUMS last; an old MANIFEST.json\n"
+    "and SHA256SUMS in DIR are removed first, so a failed run never leaves a\n"
+    "complete-looking corpus.\n"
+    "Nothing is written to stdout.\n"
+    "\n"
+    "Options:\n"
+    "      --out DIR            the corpus directory (required; created if missing,\n"
+    "                           its parent must exist)\n"
+    "      --lang LANG          language code in the file names (default id)\n"
+    "      --tgt-lang TGT       take pair records; TGT names the target files (default:\n"
+    "                           none, unit records)\n"
+    "      --dev-ratio R        share of documents in dev, 0..1 (default 0.01)\n"
+    "      --test-ratio R       share of documents in test, 0..1 (default 0.01)\n"
+    "      --level N            zstd level 1..19 of the corpus files (default 3)\n"
+    "      --mem SIZE           bound on the dev/test key table: two 8-byte keys per\n"
+    "                           dev/test sentence, load <= 0.75 (default 1G; K/M/G)\n"
+    "      --stage-counts FILE  fold an earlier stage's counts (the JSON its --counts\n"
+    "                           wrote) into MANIFEST.json; repeatable, up to 64\n"
+    "                           (--counts FILE writes write's own counts)\n"
+    "A record of the other kind (a pair without --tgt-lang, a unit with it) stops\n"
+    "the run with exit 2.\n"
+    "\n";
+
+enum {
+    OPT_OUT = CLI_OPT_FIRST_STAGE_OPTION,
+    OPT_LANG,
+    OPT_TGT_LANG,
+    OPT_DEV,
+    OPT_TEST,
+    OPT_LEVEL,
+    OPT_MEM,
+    OPT_STAGE_COUNTS
+};
+
+static const struct option long_options[] = {
+    {"out", required_argument, NULL, OPT_OUT},
+    {"lang", required_argument, NULL, OPT_LANG},
+    {"tgt-lang", required_argument, NULL, OPT_TGT_LANG},
+    {"dev-ratio", required_argument, NULL, OPT_DEV},
+    {"test-ratio", required_argument, NULL, OPT_TEST},
+    {"level", required_argument, NULL, OPT_LEVEL},
+    {"mem", required_argument, NULL, OPT_MEM},
+    {"stage-counts", required_argument, NULL, OPT_STAGE_COUNTS},
+    CLI_COMMON_LONG_OPTIONS,
+    {NULL, 0, NULL, 0}};
+
+/* argv strings named by --stage-counts; build may parse more than once. */
+static const char *stage_counts_paths[MAX_STAGE_COUNTS];
+
+static int add_stage_counts(const char *arg, mtp_write_options *opts)
+{
+    if (opts->upstream_path_count >= MAX_STAGE_COUNTS) {
+        return cli_usage_error("write", "--stage-counts: more than %d files", MAX_STAGE_COUNTS);
+    }
+    stage_counts_paths[opts->upstream_path_count++] = arg;
+    opts->upstream_paths = stage_counts_paths;
+    return 0;
+}
+
+static int parse_level(const char *arg, mtp_write_options *opts)
+{
+    unsigned long long level = 0;
+    if (cli_parse_uint(arg, 19, &level) != 0 || level < 1) {
+        return cli_usage_error("write", "--level takes 1..19, not '%s'", arg);
+    }
+    opts->zstd_level = (int)level;
+    return 0;
+}
+
+/* One stage option; returns 0 or CLI_EXIT_USAGE. */
+static int stage_option(int opt, const char *arg, mtp_write_options *opts)
+{
+    switch (opt) {
+    case OPT_OUT:
+        opts->out_dir = arg;
+        return 0;
+    case OPT_LANG:
+        opts->lang = arg;
+        return 0;
+    case OPT_TGT_LANG:
+        opts->tgt_lang = arg;
+        return 0;
+    case OPT_DEV:
+        return cli_parse_double(arg, 0, 1, &opts->dev_ratio) == 0
+                   ? 0
+                   : cli_usage_error("write", "--dev-ratio takes 0..1, not '%s'", arg);
+    case OPT_TEST:
+        return cli_parse_double(arg, 0, 1, &opts->test_ratio) == 0
+                   ? 0
+                   : cli_usage_error("write", "--test-ratio takes 0..1, not '%s'", arg);
+    case OPT_LEVEL:
+        return parse_level(arg, opts);
+    case OPT_MEM:
+        return cli_parse_size(arg, &opts->mem_bytes) == 0
+                   ? 0
+                   : cli_usage_error("write", "--mem: invalid size '%s'", arg);
+    case OPT_STAGE_COUNTS:
+        return add_stage_counts(arg, opts);
+    default:
+        return cli_usage_error("write", "unknown option");
+    }
+}
+
+static int check_parsed(const mtp_write_options *opts)
+{
+    if (opts->out_dir == NULL || opts->out_dir[0] == '\0') {
+        return cli_usage_error("write", "--out DIR is required");
+    }
+    if (opts->dev_ratio + opts->test_ratio > 1) {
+        return cli_usage_error("write", "--dev-ratio plus --test-ratio exceeds 1");
+    }
+    return 0;
+}
+
+int cli_parse_write(int argc, char **argv, cli_common *common, mtp_write_options *opts)
+{
+    cli_common_default(common);
+    mtp_write_options_default(opts);
+    int opt = 0;
+    while ((opt = getopt_long(argc, argv, "qv", long_options, NULL)) != -1) {
+        if (opt == CLI_OPT_HELP) {
+            fputs(usage, stdout);
+            fputs(cli_common_usage, stdout);
+            return CLI_HELP_SHOWN;
+        }
+        if (opt == '?') { /* getopt's own message would lack the "mtprep write:" prefix */
+            return cli_usage_error("write", "unknown option or missing argument: '%s'",
+                                   argv[optind - 1]);
+        }
+        const int common_rc = cli_common_option(common, "write", opt, optarg);
+        if (common_rc == CLI_EXIT_USAGE) {
+            return CLI_EXIT_USAGE;
+        }
+        if (common_rc == 0 && stage_option(opt, optarg, opts) != 0) {
+            return CLI_EXIT_USAGE;
+        }
+    }
+    opts->on_error = common->on_error;
+    return check_parsed(opts);
+}
+
+int cmd_write(int argc, char **argv)
+{
+    cli_common common;
+    mtp_write_options opts;
+    const int rc = cli_parse_write(argc, argv, &common, &opts);
+    if (rc != 0) {
+        return rc == CLI_HELP_SHOWN ? CLI_EXIT_OK : rc;
+    }
+    mtp_stage *stage = NULL;
+    mtp_error err = {{0}};
+    const mtp_status st = mtp_write_new(&opts, &stage, &err);
+    if (st != MTP_OK) {
+        if (st == MTP_ERR_USAGE) {
+            return cli_usage_error("write", "%s", err.message);
+        }
+        cli_error("write", "%s", err.message);
+        return cli_exit_code(st);
+    }
+    const int exit_code =
+        cli_run_record_stage("write", stage, &common, argc - optind, argv + optind);
+    mtp_stage_free(stage);
+    return exit_code;
+}
