@@ -1,4 +1,5 @@
 /* mtprep: the command-line dispatcher. Each subcommand lives in cmd_NAME.c. */
+#include <jansson.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -82,6 +83,9 @@ int main(int argc, char **argv)
         print_version();
         return CLI_EXIT_OK;
     }
+    /* JSON goes through the project allocator too, so memory limits and
+     * fault-injection tests see it. */
+    json_set_alloc_funcs(mtp_malloc, mtp_free);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
         if (strcmp(argv[1], commands[i].name) == 0) {
             install_signal_handlers();

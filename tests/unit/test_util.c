@@ -1,5 +1,8 @@
 /* Helpers shared by the unit tests. */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "test_util.h"
+
+#include <ftw.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,12 +80,41 @@ mtp_status test_run_stage(mtp_stage *stage, const char *lines, test_collector *o
     return mtp_stage_finish(stage, &sink);
 }
 
+/* Temporary directories made by a test program, removed when it exits. */
+#define MAX_TEMP_DIRS 4096
+static char *temp_dirs[MAX_TEMP_DIRS];
+static int temp_dir_count;
+
+static int remove_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    remove(path);
+    return 0;
+}
+
+static void remove_temp_dirs(void)
+{
+    for (int i = 0; i < temp_dir_count; i++) {
+        nftw(temp_dirs[i], remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+        free(temp_dirs[i]);
+    }
+    temp_dir_count = 0;
+}
+
 const char *test_temp_dir(void)
 {
     static char dir[256];
     snprintf(dir, sizeof dir, "/tmp/mtprep-test-XXXXXX");
     if (mkdtemp(dir) == NULL) {
         return NULL;
+    }
+    if (temp_dir_count == 0) {
+        atexit(remove_temp_dirs);
+    }
+    if (temp_dir_count < MAX_TEMP_DIRS) {
+        temp_dirs[temp_dir_count++] = strdup(dir);
     }
     return dir;
 }
