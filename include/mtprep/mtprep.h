@@ -11,6 +11,7 @@
 #include "mtprep/corpus.h"
 #include "mtprep/counts.h"
 #include "mtprep/dedup.h"
+#include "mtprep/dedup_docs.h"
 #include "mtprep/filter.h"
 #include "mtprep/ingest.h"
 #include "mtprep/normalize.h"
