@@ -36,6 +36,22 @@
  * suffix, tried leftmost first). Within a kind, file order; drop and prefix
  * kinds stop at the first rule that fires.
  *
+ * Speed: most rules fail on most lines, so each rule is compiled into cheap
+ * necessary conditions that reject without running the matcher. For every
+ * token position the parser computes the set of bytes a match of the rest of
+ * the pattern can start with (and whether it can match at the end of the
+ * text); the matcher prunes with it, `*` skips ends where the rest cannot
+ * start, and an anchored rule is rejected by one lookup of the line's first
+ * byte, and a rule that must reach the end of the line (drop, strip_suffix) by
+ * one lookup of its last byte (computed the same way, backwards). A rule that
+ * must contain a piece of literal text (a "filter": the longest space-free
+ * piece of a mandatory literal, letters only when the rule is case-sensitive)
+ * is skipped on lines without it, found with memchr on its least common byte;
+ * strip_all and strip_suffix rules that open with such a piece jump from one
+ * occurrence of it to the next instead of trying every position. These only
+ * skip positions where no match exists, so the result is byte for byte that
+ * of the plain matcher (tests/unit/test_boilerplate.c pins the shapes).
+ *
  * Standard: none exists for news boilerplate; the matcher is a subset of
  * anchored regular expressions (Thompson-style backtracking, bounded by one
  * `*` per pattern so a line costs O(length x pattern)).
@@ -54,6 +70,7 @@
 #define PATTERN_MAX 256
 #define MAX_ENDS 16
 #define NO_MATCH ((size_t)-1)
+#define MAX_LEAD 8 /* alternatives of an opening literal used to jump */
 
 typedef enum tok_kind {
     TOK_LIT,
@@ -79,6 +96,17 @@ typedef struct token {
     uint16_t start, len;    /* TOK_LIT, TOK_ALT: bytes in rule.text */
 } token;
 
+/* 256 bits: a set of bytes. */
+typedef struct byte_set {
+    uint64_t bits[4];
+} byte_set;
+
+/* A space-free piece of literal text in rule.text that a match must contain. */
+typedef struct anchor {
+    uint16_t start, len; /* bytes in rule.text; len 0: none */
+    uint16_t pivot;      /* offset of the byte searched with memchr */
+} anchor;
+
 typedef enum rule_kind {
     KIND_STRIP_ALL,
     KIND_DROP,
@@ -99,12 +127,20 @@ typedef struct rule {
     token tokens[MAX_TOKENS];
     char text[PATTERN_MAX]; /* literal bytes, unescaped */
     size_t text_len;
-    unsigned char first_bytes[32]; /* bit set: bytes a match may start with */
+    byte_set starts[MAX_TOKENS + 1];      /* [i]: bytes a match of tokens i.. may start with */
+    unsigned char at_end[MAX_TOKENS + 1]; /* [i]: tokens i.. may match at the end of the text */
+    byte_set last_bytes;                  /* bytes a match reaching the end of the text ends with */
+    anchor filter;                        /* text every match contains; len 0: none */
+    anchor lead[MAX_LEAD];                /* one of these opens every match */
+    unsigned lead_count;                  /* 0: scan with starts[0] */
 } rule;
 
 struct mtp_boilerplate {
     size_t count;
     rule rules[MTP_BOILERPLATE_MAX_RULES];
+    uint64_t by_first_byte[256]; /* bit i: rule i may match at a line's start with this byte */
+    unsigned char by_kind[KIND_COUNT][MTP_BOILERPLATE_MAX_RULES]; /* rule indexes, file order */
+    unsigned kind_count[KIND_COUNT];
 };
 
 /* ==== characters ======================================================== */
@@ -188,6 +224,50 @@ static void cut(mtp_buf *line, size_t start, size_t limit)
     memmove(line->data + start, line->data + limit, line->len - limit);
     line->len -= limit - start;
     line->data[line->len] = '\0';
+}
+
+static int set_has(const byte_set *set, unsigned char c)
+{
+    return (int)((set->bits[c >> 6] >> (c & 63)) & 1);
+}
+
+static void set_add(byte_set *set, unsigned char c)
+{
+    set->bits[c >> 6] |= UINT64_C(1) << (c & 63);
+}
+
+static void set_add_range(byte_set *set, unsigned char first, unsigned char last)
+{
+    for (unsigned c = first; c <= last; c++) {
+        set_add(set, (unsigned char)c);
+    }
+}
+
+static void set_union(byte_set *set, const byte_set *other)
+{
+    for (int i = 0; i < 4; i++) {
+        set->bits[i] |= other->bits[i];
+    }
+}
+
+/* Start of the first occurrence of anchor `a` of r at or after `from`, or NO_MATCH. */
+static size_t anchor_find(const char *text, const anchor *a, const char *s, size_t len, size_t from)
+{
+    const char *const piece = text + a->start;
+    const char needle = piece[a->pivot];
+    size_t p = from + a->pivot;
+    while (p < len) {
+        const char *hit = memchr(s + p, needle, len - p);
+        if (hit == NULL) {
+            return NO_MATCH;
+        }
+        const size_t start = (size_t)(hit - s) - a->pivot;
+        if (start + a->len <= len && memcmp(s + start, piece, a->len) == 0) {
+            return start;
+        }
+        p = (size_t)(hit - s) + 1;
+    }
+    return NO_MATCH;
 }
 
 static int at_word_boundary(const char *s, size_t len, size_t pos)
@@ -500,15 +580,21 @@ typedef struct matcher {
 
 static size_t match_from(const matcher *m, unsigned ti, size_t pos);
 
-/* `*`: every end, shortest first; when a literal follows, only where it can start. */
+/* Whether tokens ti.. can match from pos at all (a necessary condition). */
+static int may_start(const rule *r, unsigned ti, const char *s, size_t len, size_t pos)
+{
+    return pos < len ? set_has(&r->starts[ti], (unsigned char)s[pos]) : r->at_end[ti];
+}
+
+/* `*`: every end, shortest first, skipping ends where the rest cannot start. */
 static size_t match_any(const matcher *m, unsigned ti, size_t pos)
 {
     const rule *r = m->r;
-    const token *next = ti + 1 < r->token_count ? &r->tokens[ti + 1] : NULL;
-    const int literal_next = next != NULL && next->kind == TOK_LIT && r->text[next->start] != ' ';
-    const int lead = literal_next ? fold((unsigned char)r->text[next->start], r->icase) : -1;
+    if (ti + 1 == r->token_count && m->need_end) {
+        pos = m->len; /* a final `*` that must reach the end ends there */
+    }
     for (size_t end = pos; end <= m->len; end++) {
-        if (lead >= 0 && (end == m->len || fold((unsigned char)m->s[end], r->icase) != lead)) {
+        if (!may_start(r, ti + 1, m->s, m->len, end)) {
             continue;
         }
         const size_t got = match_from(m, ti + 1, end);
@@ -546,6 +632,9 @@ static size_t match_from(const matcher *m, unsigned ti, size_t pos)
         }
         return pos;
     }
+    if (!may_start(m->r, ti, m->s, m->len, pos)) {
+        return NO_MATCH;
+    }
     const size_t got = match_token(m, ti, pos);
     if (got != NO_MATCH || !m->r->tokens[ti].optional) {
         return got;
@@ -559,11 +648,33 @@ static size_t rule_match(const rule *r, const char *s, size_t len, size_t pos, i
     return match_from(&m, 0, pos);
 }
 
-/* Cheap test before a full match: strip_all and strip_suffix rules start
- * with literal text, so only a few bytes can open a match. */
-static int first_byte_may_match(const rule *r, unsigned char c)
+/* 0 when a match of r cannot end at the end of the (non-empty) line. */
+static int may_end_line(const rule *r, const char *s, size_t len)
 {
-    return (r->first_bytes[c >> 3] >> (c & 7)) & 1;
+    return set_has(&r->last_bytes, (unsigned char)s[len - 1]);
+}
+
+/* 0 when the line lacks the text every match of r contains. */
+static int filter_passes(const rule *r, const char *s, size_t len)
+{
+    return r->filter.len == 0 || anchor_find(r->text, &r->filter, s, len, 0) != NO_MATCH;
+}
+
+/* The first position >= pos where a match of r may start, or len. */
+static size_t next_start(const rule *r, const char *s, size_t len, size_t pos)
+{
+    if (r->lead_count == 0) {
+        while (pos < len && !set_has(&r->starts[0], (unsigned char)s[pos])) {
+            pos++;
+        }
+        return pos;
+    }
+    size_t best = len;
+    for (unsigned i = 0; i < r->lead_count; i++) {
+        const size_t at = anchor_find(r->text, &r->lead[i], s, len, pos);
+        best = at < best ? at : best;
+    }
+    return best;
 }
 
 /* ==== applying rules ==================================================== */
@@ -571,26 +682,32 @@ static int first_byte_may_match(const rule *r, unsigned char c)
 /* Cuts every occurrence with the whitespace after it. Returns 1 if any. */
 static int strip_all(const rule *r, mtp_buf *line)
 {
+    if (!filter_passes(r, line->data, line->len)) {
+        return 0;
+    }
     int hit = 0;
-    size_t pos = 0;
+    size_t pos = next_start(r, line->data, line->len, 0);
     while (pos < line->len) {
-        const unsigned char c = (unsigned char)line->data[pos];
         size_t end = NO_MATCH;
-        if (first_byte_may_match(r, c) && at_word_boundary(line->data, line->len, pos)) {
+        if (at_word_boundary(line->data, line->len, pos)) {
             end = rule_match(r, line->data, line->len, pos, 0);
         }
         if (end == NO_MATCH || end == pos) {
-            pos++;
+            pos = next_start(r, line->data, line->len, pos + 1);
             continue;
         }
         cut(line, pos, skip_spaces(line->data, line->len, end));
         hit = 1;
+        pos = next_start(r, line->data, line->len, pos);
     }
     return hit;
 }
 
 static int strip_prefix(const rule *r, mtp_buf *line)
 {
+    if (!filter_passes(r, line->data, line->len)) {
+        return 0;
+    }
     const size_t end = rule_match(r, line->data, line->len, 0, 0);
     if (end == NO_MATCH || end == 0) {
         return 0;
@@ -602,9 +719,12 @@ static int strip_prefix(const rule *r, mtp_buf *line)
 /* Cuts the longest suffix the rule matches. */
 static int strip_suffix(const rule *r, mtp_buf *line)
 {
-    for (size_t pos = 0; pos < line->len; pos++) {
-        if (!first_byte_may_match(r, (unsigned char)line->data[pos]) ||
-            !at_word_boundary(line->data, line->len, pos)) {
+    if (!may_end_line(r, line->data, line->len) || !filter_passes(r, line->data, line->len)) {
+        return 0;
+    }
+    for (size_t pos = next_start(r, line->data, line->len, 0); pos < line->len;
+         pos = next_start(r, line->data, line->len, pos + 1)) {
+        if (!at_word_boundary(line->data, line->len, pos)) {
             continue;
         }
         if (rule_match(r, line->data, line->len, pos, 1) != NO_MATCH) {
@@ -617,14 +737,22 @@ static int strip_suffix(const rule *r, mtp_buf *line)
     return 0;
 }
 
+/* One lookup: whether rule i may match at the start of the (non-empty) line. */
+static int may_open_line(const mtp_boilerplate *bp, size_t i, const mtp_buf *line)
+{
+    return (int)((bp->by_first_byte[(unsigned char)line->data[0]] >> i) & 1);
+}
+
 /* Runs every rule of `kind` (or, when first_only, up to the first that fires). */
 static int apply_kind(const mtp_boilerplate *bp, rule_kind kind, int first_only, mtp_buf *line,
                       mtp_bp_hits *hits)
 {
+    const int anchored = kind != KIND_STRIP_ALL && kind != KIND_STRIP_SUFFIX;
     int last = -1;
-    for (size_t i = 0; i < bp->count && line->len > 0; i++) {
+    for (unsigned k = 0; k < bp->kind_count[kind] && line->len > 0; k++) {
+        const size_t i = bp->by_kind[kind][k];
         const rule *r = &bp->rules[i];
-        if (r->kind != kind) {
+        if (anchored && !may_open_line(bp, i, line)) {
             continue;
         }
         const int hit = kind == KIND_STRIP_ALL      ? strip_all(r, line)
@@ -643,9 +771,12 @@ static int apply_kind(const mtp_boilerplate *bp, rule_kind kind, int first_only,
 
 static int find_drop(const mtp_boilerplate *bp, const mtp_buf *line)
 {
-    for (size_t i = 0; i < bp->count; i++) {
+    for (unsigned k = 0; k < bp->kind_count[KIND_DROP]; k++) {
+        const size_t i = bp->by_kind[KIND_DROP][k];
         const rule *r = &bp->rules[i];
-        if (r->kind == KIND_DROP && rule_match(r, line->data, line->len, 0, 1) != NO_MATCH) {
+        if (may_open_line(bp, i, line) && may_end_line(r, line->data, line->len) &&
+            filter_passes(r, line->data, line->len) &&
+            rule_match(r, line->data, line->len, 0, 1) != NO_MATCH) {
             return (int)i;
         }
     }
@@ -676,6 +807,369 @@ void mtp_boilerplate_clean(const mtp_boilerplate *bp, mtp_buf *line, unsigned fl
         last = suffix >= 0 ? suffix : prefix >= 0 ? prefix : dateline;
         hits->removed_rule = last;
     }
+}
+
+/* ==== compiling a rule's necessary conditions ============================ */
+
+/* Bytes a whitespace character (mtp_bp_space_len) can start with. */
+static void add_space_starts(byte_set *set)
+{
+    set_add_range(set, 0x01, 0x20);
+    set_add(set, 0x7F);
+    set_add(set, 0xC2);
+    set_add(set, 0xE2);
+    set_add(set, 0xE3);
+    set_add(set, 0xEF);
+}
+
+/* What a literal starting with c matches first: c in both ASCII cases under
+ * icase, any whitespace for a space. */
+static void add_literal_start(byte_set *set, unsigned char c, int icase)
+{
+    if (c == ' ') {
+        add_space_starts(set);
+        return;
+    }
+    set_add(set, c);
+    if (icase && c >= 'a' && c <= 'z') {
+        set_add(set, (unsigned char)(c - 32));
+    }
+    if (icase && c >= 'A' && c <= 'Z') {
+        set_add(set, (unsigned char)(c + 32));
+    }
+}
+
+static void add_list_starts(byte_set *set, const char *const *list)
+{
+    for (size_t i = 0; list[i] != NULL; i++) {
+        add_literal_start(set, (unsigned char)list[i][0], 1);
+    }
+}
+
+/* First bytes of each alternative; *empty when one is empty. */
+static void add_alt_starts(const rule *r, const token *t, byte_set *set, int *empty)
+{
+    const char *alt = r->text + t->start;
+    const char *const stop = alt + t->len;
+    while (alt <= stop) {
+        const char *bar = memchr(alt, '|', (size_t)(stop - alt));
+        const char *const alt_end = bar ? bar : stop;
+        if (alt_end == alt) {
+            *empty = 1;
+        } else {
+            add_literal_start(set, (unsigned char)*alt, r->icase);
+        }
+        alt = alt_end + 1;
+    }
+}
+
+/* Bytes a match of token t may start with; *empty: it may match no text,
+ * anywhere including the end of the text. {glued} matches no text but needs
+ * one of its bytes next, so it is not empty here. */
+static void token_starts(const rule *r, const token *t, byte_set *set, int *empty)
+{
+    static const byte_set all = {{UINT64_MAX, UINT64_MAX, UINT64_MAX, UINT64_MAX}};
+    *empty = t->kind == TOK_ANY || t->kind == TOK_WS;
+    switch ((tok_kind)t->kind) {
+    case TOK_LIT:
+        add_literal_start(set, (unsigned char)r->text[t->start], r->icase);
+        break;
+    case TOK_ALT:
+        add_alt_starts(r, t, set, empty);
+        break;
+    case TOK_WS:
+        add_space_starts(set);
+        break;
+    case TOK_DASH:
+        set_add(set, '-');
+        set_add(set, 0xE2);
+        break;
+    case TOK_CAP:
+    case TOK_NAME:
+    case TOK_PLACE:
+        set_add_range(set, 'A', 'Z');
+        break;
+    case TOK_SITE:
+        set_add_range(set, '0', '9');
+        set_add_range(set, 'A', 'Z');
+        set_add_range(set, 'a', 'z');
+        set_add(set, '-');
+        set_add(set, '.');
+        set_add(set, ',');
+        break;
+    case TOK_DIGITS:
+        set_add_range(set, '0', '9');
+        break;
+    case TOK_MONTH:
+        add_list_starts(set, month_names);
+        break;
+    case TOK_DAY:
+        add_list_starts(set, day_names);
+        break;
+    case TOK_GLUED: /* zero width: the next byte is a capital or an opening quote */
+        set_add_range(set, 'A', 'Z');
+        set_add(set, '"');
+        set_add(set, 0xE2);
+        break;
+    case TOK_ANY:
+    case TOK_WORD:
+    case TOK_TAIL:
+        *set = all;
+        break;
+    }
+}
+
+/* starts[] and at_end[], from the last token back: an optional or possibly
+ * empty token lets the rest of the pattern start where it would have. */
+static void compute_starts(rule *r)
+{
+    const unsigned n = r->token_count;
+    memset(&r->starts[n], 0xFF, sizeof r->starts[n]);
+    r->at_end[n] = 1;
+    for (unsigned i = n; i-- > 0;) {
+        const token *t = &r->tokens[i];
+        byte_set set = {{0}};
+        int empty = 0;
+        token_starts(r, t, &set, &empty);
+        const int transparent = empty || t->optional;
+        if (transparent) {
+            set_union(&set, &r->starts[i + 1]);
+        }
+        r->starts[i] = set;
+        r->at_end[i] = (unsigned char)(transparent && r->at_end[i + 1]);
+    }
+}
+
+/* Bytes a whitespace character (mtp_bp_space_len) can end with. */
+static void add_space_lasts(byte_set *set)
+{
+    set_add_range(set, 0x01, 0x20);
+    set_add(set, 0x7F);
+    set_add_range(set, 0x80, 0xBF);
+}
+
+static void add_literal_last(byte_set *set, unsigned char c, int icase)
+{
+    if (c == ' ') {
+        add_space_lasts(set);
+    } else {
+        add_literal_start(set, c, icase); /* one byte: same cases */
+    }
+}
+
+static void add_list_lasts(byte_set *set, const char *const *list)
+{
+    for (size_t i = 0; list[i] != NULL; i++) {
+        add_literal_last(set, (unsigned char)list[i][strlen(list[i]) - 1], 1);
+    }
+}
+
+/* Last bytes of each alternative; *empty when one is empty. */
+static void add_alt_lasts(const rule *r, const token *t, byte_set *set, int *empty)
+{
+    const char *alt = r->text + t->start;
+    const char *const stop = alt + t->len;
+    while (alt <= stop) {
+        const char *bar = memchr(alt, '|', (size_t)(stop - alt));
+        const char *const alt_end = bar ? bar : stop;
+        if (alt_end == alt) {
+            *empty = 1;
+        } else {
+            add_literal_last(set, (unsigned char)alt_end[-1], r->icase);
+        }
+        alt = alt_end + 1;
+    }
+}
+
+/* A capitalized word that ends the text ends in none of '.' (a full stop),
+ * '-' (a dash): see match_cap_word. {place} may also end with ','. */
+static void add_cap_word_lasts(byte_set *set, int place)
+{
+    set_add_range(set, '0', '9');
+    set_add_range(set, 'A', 'Z');
+    set_add_range(set, 'a', 'z');
+    set_add(set, '\'');
+    set_add(set, '/');
+    set_add(set, '&');
+    if (place) {
+        set_add(set, ',');
+    }
+}
+
+/* Bytes a match of token t may end with when it ends the text; *empty as
+ * for token_starts ({glued} counts as empty: it never ends the text). */
+static void token_lasts(const rule *r, const token *t, byte_set *set, int *empty)
+{
+    static const char site_lasts[] = "mdtgvMDTGV"; /* .com .id .net .org .tv */
+    token_starts(r, t, set, empty);                /* ANY, WORD, TAIL: every byte */
+    if (t->kind == TOK_ANY || t->kind == TOK_WORD || t->kind == TOK_TAIL) {
+        return;
+    }
+    memset(set, 0, sizeof *set);
+    *empty = t->kind == TOK_WS || t->kind == TOK_GLUED;
+    switch ((tok_kind)t->kind) {
+    case TOK_LIT:
+        add_literal_last(set, (unsigned char)r->text[t->start + t->len - 1], r->icase);
+        break;
+    case TOK_ALT:
+        add_alt_lasts(r, t, set, empty);
+        break;
+    case TOK_WS:
+    case TOK_DASH: /* '-' or the last byte of a three-byte dash */
+        set_add(set, '-');
+        add_space_lasts(set);
+        break;
+    case TOK_CAP:
+    case TOK_NAME:
+    case TOK_PLACE:
+        add_cap_word_lasts(set, t->kind == TOK_PLACE);
+        break;
+    case TOK_SITE:
+        for (const char *c = site_lasts; *c != '\0'; c++) {
+            set_add(set, (unsigned char)*c);
+        }
+        break;
+    case TOK_DIGITS:
+        set_add_range(set, '0', '9');
+        break;
+    case TOK_MONTH:
+        add_list_lasts(set, month_names);
+        break;
+    case TOK_DAY:
+        add_list_lasts(set, day_names);
+        break;
+    case TOK_GLUED:
+    case TOK_ANY:
+    case TOK_WORD:
+    case TOK_TAIL:
+        break;
+    }
+}
+
+/* last_bytes: from the last token back to the first that cannot be empty;
+ * when every token can, any byte. */
+static void compute_last_bytes(rule *r)
+{
+    memset(&r->last_bytes, 0, sizeof r->last_bytes);
+    for (unsigned i = r->token_count; i-- > 0;) {
+        const token *t = &r->tokens[i];
+        byte_set set = {{0}};
+        int empty = 0;
+        token_lasts(r, t, &set, &empty);
+        set_union(&r->last_bytes, &set);
+        if (!empty && !t->optional) {
+            return;
+        }
+    }
+    memset(&r->last_bytes, 0xFF, sizeof r->last_bytes);
+}
+
+/* How common a byte is in Indonesian news text, rarest lowest: punctuation,
+ * digits, capitals, small letters; within letters, rough letter frequency
+ * (capitals by how often words start with them). */
+static int byte_commonness(unsigned char c)
+{
+    static const char capitals[] = "QXZVFWYCOUEGHNLRIATJDBMKPS";
+    static const char smalls[] = "qxzvfwcjoyhpbgdlmsrutkeina";
+    if (c >= 'a' && c <= 'z') {
+        return 3 * 32 + (int)(strchr(smalls, c) - smalls);
+    }
+    if (c >= 'A' && c <= 'Z') {
+        return 2 * 32 + (int)(strchr(capitals, c) - capitals);
+    }
+    return (c >= '0' && c <= '9') ? 1 * 32 : 0;
+}
+
+static anchor make_anchor(const rule *r, size_t start, size_t len)
+{
+    anchor a = {(uint16_t)start, (uint16_t)len, 0};
+    for (size_t i = 1; i < len; i++) {
+        const unsigned char c = (unsigned char)r->text[start + i];
+        if (byte_commonness(c) < byte_commonness((unsigned char)r->text[start + a.pivot])) {
+            a.pivot = (uint16_t)i;
+        }
+    }
+    return a;
+}
+
+/* A piece can be searched byte for byte: no letters when case is folded. */
+static int piece_is_exact(const rule *r, size_t start, size_t len)
+{
+    for (size_t i = 0; i < len && r->icase; i++) {
+        const unsigned char c = (unsigned char)r->text[start + i];
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+            return 0;
+        }
+    }
+    return len > 0;
+}
+
+/* The longest exact space-free piece of a mandatory literal. */
+static void choose_filter(rule *r)
+{
+    for (unsigned i = 0; i < r->token_count; i++) {
+        const token *t = &r->tokens[i];
+        if (t->kind != TOK_LIT || t->optional) {
+            continue;
+        }
+        size_t piece = t->start;
+        for (size_t p = t->start; p <= (size_t)t->start + t->len; p++) {
+            if (p < (size_t)t->start + t->len && r->text[p] != ' ') {
+                continue;
+            }
+            if (p - piece > r->filter.len && piece_is_exact(r, piece, p - piece)) {
+                r->filter = make_anchor(r, piece, p - piece);
+            }
+            piece = p + 1;
+        }
+    }
+}
+
+/* The space-free opening piece of each alternative of the first token; none
+ * (lead_count 0) unless every one is exact. */
+static void choose_lead(rule *r)
+{
+    const token *t = &r->tokens[0];
+    if (t->optional || (t->kind != TOK_LIT && t->kind != TOK_ALT)) {
+        return;
+    }
+    const size_t stop = (size_t)t->start + t->len;
+    size_t alt = t->start;
+    while (alt <= stop) {
+        size_t end = alt;
+        while (end < stop && r->text[end] != ' ' && !(t->kind == TOK_ALT && r->text[end] == '|')) {
+            end++;
+        }
+        if (r->lead_count == MAX_LEAD || !piece_is_exact(r, alt, end - alt)) {
+            r->lead_count = 0;
+            return;
+        }
+        r->lead[r->lead_count++] = make_anchor(r, alt, end - alt);
+        while (end < stop && !(t->kind == TOK_ALT && r->text[end] == '|')) {
+            end++;
+        }
+        alt = end + 1;
+    }
+}
+
+/* Precomputes rule `index`'s necessary conditions (see the top of the file). */
+static void compile_rule(mtp_boilerplate *bp, rule *r, size_t index)
+{
+    compute_starts(r);
+    compute_last_bytes(r);
+    choose_filter(r);
+    choose_lead(r);
+    const int same = r->lead_count == 1 && r->lead[0].start == r->filter.start &&
+                     r->lead[0].len == r->filter.len;
+    if (same) {
+        r->filter.len = 0; /* the jump to each occurrence already checks it */
+    }
+    for (unsigned c = 0; c < 256; c++) {
+        if (set_has(&r->starts[0], (unsigned char)c)) {
+            bp->by_first_byte[c] |= UINT64_C(1) << index;
+        }
+    }
+    bp->by_kind[r->kind][bp->kind_count[r->kind]++] = (unsigned char)index;
 }
 
 /* ==== parsing the rules file ============================================ */
@@ -826,33 +1320,6 @@ static int field_is(mtp_str f, const char *word)
     return f.len == strlen(word) && memcmp(f.ptr, word, f.len) == 0;
 }
 
-static void add_first_byte(rule *r, unsigned char c)
-{
-    const unsigned char variants[2] = {c, r->icase ? fold(c, 1) : c};
-    for (int i = 0; i < 2; i++) {
-        r->first_bytes[variants[i] >> 3] |= (unsigned char)(1u << (variants[i] & 7));
-    }
-    if (r->icase && c >= 'a' && c <= 'z') {
-        const unsigned char upper = (unsigned char)(c - 32);
-        r->first_bytes[upper >> 3] |= (unsigned char)(1u << (upper & 7));
-    }
-}
-
-/* The bytes a match of r can start with: the first byte of its literal, or of
- * each alternative (check_rule made sure there is such a byte). */
-static void find_first_bytes(rule *r)
-{
-    const token *t = &r->tokens[0];
-    const char *p = r->text + t->start;
-    const char *const stop = p + t->len;
-    add_first_byte(r, (unsigned char)*p);
-    for (; t->kind == TOK_ALT && p < stop; p++) {
-        if (*p == '|' && p + 1 < stop) {
-            add_first_byte(r, (unsigned char)p[1]);
-        }
-    }
-}
-
 /* 1 if every alternative of "a|b|c" is non-empty and starts with a non-space byte. */
 static int alternatives_open_with_text(const char *alt, size_t len)
 {
@@ -919,9 +1386,7 @@ static mtp_status parse_rule(mtp_boilerplate *bp, const char *p, const char *end
         st = check_rule(bp, r, ctx);
     }
     if (st == MTP_OK) {
-        if (r->kind == KIND_STRIP_ALL || r->kind == KIND_STRIP_SUFFIX) {
-            find_first_bytes(r);
-        }
+        compile_rule(bp, r, bp->count);
         bp->count++;
     }
     return st;

@@ -11,11 +11,17 @@
  * emitted as doc_id TAB unit TAB text, units numbered over kept paragraphs.
  * The exact paragraph rules are in include/mtprep/ingest.h.
  *
- * Standards: RFC 8259 JSON through jansson, UTF-8 per RFC 3629
+ * JSONL lines go first through a strict scanner for the common shape, a flat
+ * object of strings (jsonl_scan.h), which reads "id", "text" and "title"
+ * without building a tree; any line it does not fully understand goes to
+ * jansson, so the result and every message are jansson's either way.
+ *
+ * Standards: RFC 8259 JSON (the scanner, and jansson), UTF-8 per RFC 3629
  * (mtp_utf8_is_valid), line ends LF, CRLF and CR.
  *
  * Memory: the document buffers grow to the largest document (at most
- * max_line_bytes of text) and are reused; the reader adds
+ * max_line_bytes of text) and are reused, as are the scanner's three buffers
+ * for decoded strings (each at most one line); the reader adds
  * O(max_line_bytes + codec window); a directory walk holds one sorted
  * listing per level.
  */
@@ -23,6 +29,9 @@
 
 #include <dirent.h>
 #include <errno.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,12 +40,14 @@
 
 #include "boilerplate.h"
 #include "buf.h"
+#include "jsonl_scan.h"
 #include "mtprep/alloc.h"
 #include "mtprep/reader.h"
 #include "mtprep/record.h"
 
 #define PROGRESS_EVERY_LINES 4096
 #define WHERE_CAPACITY 1100
+#define PATH_CAPACITY 4096
 
 /* One line of the document being assembled: bytes [start, start + len) of text. */
 typedef struct doc_line {
@@ -61,8 +72,9 @@ struct mtp_ingest {
     const char *bad_reason; /* first problem of the document, NULL when none */
     char bad_where[WHERE_CAPACITY];
     /* emitting */
-    mtp_buf line; /* one line being cleaned */
-    mtp_buf para; /* the paragraph being built */
+    mtp_buf line;              /* one line being cleaned */
+    mtp_buf para;              /* the paragraph being built */
+    mtp_jsonl_scratch scratch; /* JSONL strings with escapes, decoded */
     /* progress */
     uint64_t files;
     uint64_t raw_bytes_done;
@@ -110,6 +122,7 @@ void mtp_ingest_free(mtp_ingest *ing)
     mtp_buf_release(&ing->text);
     mtp_buf_release(&ing->line);
     mtp_buf_release(&ing->para);
+    mtp_jsonl_scratch_release(&ing->scratch);
     mtp_free(ing->lines);
     mtp_free(ing);
 }
@@ -122,6 +135,97 @@ const mtp_counts *mtp_ingest_counts(const mtp_ingest *ing)
 const char *mtp_ingest_error(const mtp_ingest *ing)
 {
     return ing->error.message;
+}
+
+/* ==== scanning many bytes at a time ====================================== */
+
+#define ONES UINT64_C(0x0101010101010101)
+#define HIGHS UINT64_C(0x8080808080808080)
+
+/* Nonzero when a byte of w is below n (n <= 128): the classic SWAR test,
+ * exact about whether one exists. */
+static uint64_t has_byte_below(uint64_t w, unsigned n)
+{
+    return (w - ONES * n) & ~w & HIGHS;
+}
+
+static uint64_t has_byte(uint64_t w, unsigned char c)
+{
+    const uint64_t x = w ^ (ONES * c);
+    return (x - ONES) & ~x & HIGHS;
+}
+
+static uint64_t load8(const char *s)
+{
+    uint64_t w = 0;
+    memcpy(&w, s, sizeof w);
+    return w;
+}
+
+#if defined(__SSE2__)
+/* Sixteen bytes at a time where SSE2 exists (every x86-64): a bit per byte
+ * below 0x20 (unsigned: min(x, 0x1F) == x), and per '"' and '\\' when wanted. */
+static unsigned special_mask16(const char *s, int string_specials)
+{
+    const __m128i x = _mm_loadu_si128((const __m128i *)(const void *)s);
+    __m128i hit = _mm_cmpeq_epi8(_mm_min_epu8(x, _mm_set1_epi8(0x1F)), x);
+    if (string_specials) {
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_set1_epi8('"')));
+        hit = _mm_or_si128(hit, _mm_cmpeq_epi8(x, _mm_set1_epi8('\\')));
+    }
+    return (unsigned)_mm_movemask_epi8(hit);
+}
+
+static size_t skip_plain16(const char *s, size_t len, size_t pos, int string_specials)
+{
+    while (pos + 16 <= len) {
+        const unsigned mask = special_mask16(s + pos, string_specials);
+        if (mask != 0) {
+            return pos + (size_t)__builtin_ctz(mask);
+        }
+        pos += 16;
+    }
+    return pos;
+}
+#else
+static size_t skip_plain16(const char *s, size_t len, size_t pos, int string_specials)
+{
+    (void)s;
+    (void)len;
+    (void)string_specials;
+    return pos;
+}
+#endif
+
+/* The first byte below 0x20 in s[pos, len), or len. */
+static size_t next_control(const char *s, size_t len, size_t pos)
+{
+    pos = skip_plain16(s, len, pos, 0);
+    while (pos + 8 <= len && !has_byte_below(load8(s + pos), 0x20)) {
+        pos += 8;
+    }
+    while (pos < len && (unsigned char)s[pos] >= 0x20) {
+        pos++;
+    }
+    return pos;
+}
+
+/* The first byte in s[pos, len) that ends a JSON string's plain run:
+ * '"', '\\' or a control character; len when none. */
+static size_t next_string_special(const char *s, size_t len, size_t pos)
+{
+    pos = skip_plain16(s, len, pos, 1);
+    while (pos + 8 <= len) {
+        const uint64_t w = load8(s + pos);
+        if (has_byte_below(w, 0x20) | has_byte(w, '"') | has_byte(w, '\\')) {
+            break;
+        }
+        pos += 8;
+    }
+    while (pos < len && s[pos] != '"' && s[pos] != '\\' && (unsigned char)s[pos] >= 0x20) {
+        pos++;
+    }
+    return pos;
 }
 
 /* ==== assembling a document ============================================= */
@@ -176,8 +280,10 @@ static mtp_status push_line(mtp_ingest *ing, size_t start, size_t len)
     return MTP_OK;
 }
 
-/* Adds one line (no CR or LF in it): a blank line ends the paragraph. */
-static mtp_status doc_add_line(mtp_ingest *ing, const char *s, size_t len, mtp_reader *r)
+/* Adds one line (no CR or LF in it): a blank line ends the paragraph.
+ * s[first_control] is its first control character (len when none). */
+static mtp_status doc_add_line(mtp_ingest *ing, const char *s, size_t len, size_t first_control,
+                               mtp_reader *r)
 {
     if (is_blank(s, len)) {
         ing->break_pending = 1;
@@ -193,10 +299,8 @@ static mtp_status doc_add_line(mtp_ingest *ing, const char *s, size_t len, mtp_r
         return st;
     }
     char *copy = ing->text.data + start;
-    for (size_t i = 0; i < len; i++) {
-        if ((unsigned char)copy[i] < 0x20) {
-            copy[i] = ' '; /* TAB and other C0 controls: records stay clean */
-        }
+    for (size_t i = first_control; i < len; i = next_control(copy, len, i + 1)) {
+        copy[i] = ' '; /* TAB and other C0 controls: records stay clean */
     }
     return push_line(ing, start, len);
 }
@@ -206,11 +310,12 @@ static mtp_status doc_add_lines(mtp_ingest *ing, const char *s, size_t len, mtp_
 {
     size_t pos = 0;
     while (pos <= len) {
-        size_t end = pos;
+        const size_t first_control = next_control(s, len, pos);
+        size_t end = first_control;
         while (end < len && s[end] != '\n' && s[end] != '\r') {
-            end++;
+            end = next_control(s, len, end + 1); /* TAB and the like stay in the line */
         }
-        const mtp_status st = doc_add_line(ing, s + pos, end - pos, r);
+        const mtp_status st = doc_add_line(ing, s + pos, end - pos, first_control - pos, r);
         if (st != MTP_OK || end == len) {
             return st;
         }
@@ -454,39 +559,39 @@ static mtp_status json_bad(mtp_ingest *ing, mtp_reader *r, const char *reason, c
                                 reason, hint);
 }
 
-/* A string member, or NULL. Sets *nul when it holds a NUL character. */
-static const char *json_member(json_t *obj, const char *key, size_t *len, int *nul)
+/* A string member of a jansson object, or an absent one. */
+static mtp_str json_member(json_t *obj, const char *key)
 {
     json_t *value = json_object_get(obj, key);
+    const mtp_str none = {NULL, 0};
     if (!json_is_string(value)) {
-        return NULL;
+        return none;
     }
-    const char *s = json_string_value(value);
-    *len = json_string_length(value);
-    *nul |= memchr(s, '\0', *len) != NULL;
-    return s;
+    const mtp_str found = {json_string_value(value), json_string_length(value)};
+    return found;
 }
 
-/* Assembles the document of one parsed JSONL object. */
-static mtp_status json_document(mtp_ingest *ing, mtp_reader *r, json_t *obj, const mtp_sink *sink)
+static int holds_nul(mtp_str s)
 {
-    size_t id_len = 0, text_len = 0, title_len = 0;
-    int nul = 0;
-    const char *id = json_member(obj, "id", &id_len, &nul);
-    const char *text = json_member(obj, "text", &text_len, &nul);
-    const char *title = json_member(obj, "title", &title_len, &nul);
-    if (id == NULL || text == NULL) {
+    return s.ptr != NULL && memchr(s.ptr, '\0', s.len) != NULL;
+}
+
+/* Assembles the document of one JSONL object's members. */
+static mtp_status json_document(mtp_ingest *ing, mtp_reader *r, const mtp_jsonl_fields *f,
+                                const mtp_sink *sink)
+{
+    if (f->id.ptr == NULL || f->text.ptr == NULL) {
         return json_bad(ing, r, "malformed_json", "\"id\" and \"text\" must be strings");
     }
-    if (nul) {
+    if (holds_nul(f->id) || holds_nul(f->text) || holds_nul(f->title)) {
         return json_bad(ing, r, "nul_byte", NULL);
     }
-    if (!doc_id_is_valid(id, id_len)) {
+    if (!doc_id_is_valid(f->id.ptr, f->id.len)) {
         return json_bad(ing, r, "bad_doc_id", NULL);
     }
-    mtp_status st = doc_begin(ing, id, id_len);
-    if (st == MTP_OK && title != NULL && !is_blank(title, title_len)) {
-        st = doc_add_lines(ing, title, title_len, r);
+    mtp_status st = doc_begin(ing, f->id.ptr, f->id.len);
+    if (st == MTP_OK && f->title.ptr != NULL && !is_blank(f->title.ptr, f->title.len)) {
+        st = doc_add_lines(ing, f->title.ptr, f->title.len, r);
         for (size_t i = 1; i < ing->line_count; i++) {
             ing->lines[i].opens_paragraph = 0; /* a title is one paragraph */
         }
@@ -494,9 +599,26 @@ static mtp_status json_document(mtp_ingest *ing, mtp_reader *r, json_t *obj, con
         ing->break_pending = 1;
     }
     if (st == MTP_OK) {
-        st = doc_add_lines(ing, text, text_len, r);
+        st = doc_add_lines(ing, f->text.ptr, f->text.len, r);
     }
     return st == MTP_OK ? finish_document(ing, sink) : st;
+}
+
+/* The general path: jansson parses the line and names what is wrong with it. */
+static mtp_status json_line_jansson(mtp_ingest *ing, mtp_reader *r, const char *line, size_t len,
+                                    const mtp_sink *sink)
+{
+    json_error_t jerr;
+    json_t *obj = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
+    if (obj == NULL || !json_is_object(obj)) {
+        json_decref(obj);
+        return json_bad(ing, r, "malformed_json", obj == NULL ? jerr.text : "not an object");
+    }
+    const mtp_jsonl_fields f = {json_member(obj, "id"), json_member(obj, "text"),
+                                json_member(obj, "title")};
+    const mtp_status st = json_document(ing, r, &f, sink);
+    json_decref(obj);
+    return st;
 }
 
 static mtp_status json_line(mtp_ingest *ing, mtp_reader *r, const char *line, size_t len,
@@ -511,15 +633,347 @@ static mtp_status json_line(mtp_ingest *ing, mtp_reader *r, const char *line, si
     if (!mtp_utf8_is_valid(line, len)) {
         return json_bad(ing, r, "invalid_utf8", NULL);
     }
-    json_error_t jerr;
-    json_t *obj = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
-    if (obj == NULL || !json_is_object(obj)) {
-        json_decref(obj);
-        return json_bad(ing, r, "malformed_json", obj == NULL ? jerr.text : "not an object");
+    mtp_jsonl_fields f;
+    int understood = 0;
+    const mtp_status st = mtp_jsonl_scan(line, len, &ing->scratch, &f, &understood);
+    if (st != MTP_OK) {
+        return st;
     }
-    const mtp_status st = json_document(ing, r, obj, sink);
-    json_decref(obj);
-    return st;
+    return understood ? json_document(ing, r, &f, sink)
+                      : json_line_jansson(ing, r, line, len, sink);
+}
+
+/* ==== JSONL fast path (jsonl_scan.h) ==================================== */
+
+typedef enum scan_result { SCAN_FALLBACK, SCAN_OK, SCAN_NOMEM } scan_result;
+
+typedef struct json_cursor {
+    const char *s;
+    size_t len;
+    size_t pos;
+} json_cursor;
+
+/* JSON whitespace only: other blanks are jansson's to reject. */
+static void skip_json_space(json_cursor *c)
+{
+    while (c->pos < c->len) {
+        const char ch = c->s[c->pos];
+        if (ch != ' ' && ch != '\t' && ch != '\n' && ch != '\r') {
+            return;
+        }
+        c->pos++;
+    }
+}
+
+/* The byte at the cursor, or 0 at the end (the line holds no NUL). */
+static char peek(const json_cursor *c)
+{
+    return c->pos < c->len ? c->s[c->pos] : '\0';
+}
+
+static long hex4(const char *s, size_t len, size_t pos)
+{
+    if (pos + 4 > len) {
+        return -1;
+    }
+    long value = 0;
+    for (size_t i = pos; i < pos + 4; i++) {
+        const char ch = s[i];
+        const int digit = (ch >= '0' && ch <= '9')   ? ch - '0'
+                          : (ch >= 'a' && ch <= 'f') ? ch - 'a' + 10
+                          : (ch >= 'A' && ch <= 'F') ? ch - 'A' + 10
+                                                     : -1;
+        if (digit < 0) {
+            return -1;
+        }
+        value = value * 16 + digit;
+    }
+    return value;
+}
+
+static size_t put_utf8(char *dst, unsigned long cp)
+{
+    if (cp < 0x80) {
+        dst[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        dst[0] = (char)(0xC0 | (cp >> 6));
+        dst[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        dst[0] = (char)(0xE0 | (cp >> 12));
+        dst[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        dst[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    dst[0] = (char)(0xF0 | (cp >> 18));
+    dst[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    dst[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    dst[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* \uXXXX at s[pos] (a high surrogate must pair with a low one): the code
+ * point, and *used the bytes read; -1 for anything jansson would reject. */
+static long unicode_escape(const char *s, size_t len, size_t pos, size_t *used)
+{
+    const long cp = hex4(s, len, pos + 2);
+    *used = 6;
+    if (cp < 0xD800 || cp > 0xDFFF) {
+        return cp;
+    }
+    const int paired = cp <= 0xDBFF && pos + 8 <= len && s[pos + 6] == '\\' && s[pos + 7] == 'u';
+    const long low = paired ? hex4(s, len, pos + 8) : -1;
+    if (low < 0xDC00 || low > 0xDFFF) {
+        return -1;
+    }
+    *used = 12;
+    return 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+}
+
+/* Decodes the escape at s[pos] ('\\') into dst (scratch space when NULL);
+ * returns the bytes read, 0 when not understood; *written: bytes decoded. */
+static size_t decode_escape(const char *s, size_t len, size_t pos, char *dst, size_t *written)
+{
+    static const char names[] = "\"\\/bfnrt";
+    static const char bytes[] = "\"\\/\b\f\n\r\t";
+    char scratch[4];
+    char *const out = dst != NULL ? dst : scratch;
+    const char *named = pos + 1 < len ? memchr(names, s[pos + 1], sizeof names - 1) : NULL;
+    if (named != NULL) {
+        *out = bytes[named - names];
+        *written = 1;
+        return 2;
+    }
+    if (pos + 1 >= len || s[pos + 1] != 'u') {
+        return 0;
+    }
+    size_t used = 0;
+    const long cp = unicode_escape(s, len, pos, &used);
+    if (cp < 0) {
+        return 0;
+    }
+    *written = put_utf8(out, (unsigned long)cp);
+    return used;
+}
+
+/* The rest of a string from its first backslash at pos; decodes into out
+ * (sized for the raw bytes: decoding never lengthens) unless out is NULL. */
+static scan_result decode_string(json_cursor *c, size_t start, size_t pos, mtp_buf *out,
+                                 mtp_str *value)
+{
+    char *dst = NULL;
+    if (out != NULL) {
+        mtp_buf_clear(out);
+        if (mtp_buf_reserve(out, c->len - start) != MTP_OK) {
+            return SCAN_NOMEM;
+        }
+        memcpy(out->data, c->s + start, pos - start);
+        dst = out->data + (pos - start);
+    }
+    while (pos < c->len && c->s[pos] != '"') {
+        size_t written = 0;
+        const size_t used = c->s[pos] == '\\' ? decode_escape(c->s, c->len, pos, dst, &written)
+                                              : 0; /* a raw control: jansson's error */
+        if (used == 0) {
+            return SCAN_FALLBACK;
+        }
+        pos += used;
+        dst = dst != NULL ? dst + written : NULL;
+        const size_t run = next_string_special(c->s, c->len, pos);
+        if (dst != NULL) {
+            memcpy(dst, c->s + pos, run - pos);
+            dst += run - pos;
+        }
+        pos = run;
+    }
+    if (pos >= c->len) {
+        return SCAN_FALLBACK;
+    }
+    if (out != NULL) {
+        out->len = (size_t)(dst - out->data);
+        out->data[out->len] = '\0';
+        value->ptr = out->data;
+        value->len = out->len;
+    }
+    c->pos = pos + 1;
+    return SCAN_OK;
+}
+
+/* The string opening at the cursor: a view into the line when it has no
+ * escape, else decoded into out (validated only when out is NULL). */
+static scan_result scan_string(json_cursor *c, mtp_buf *out, mtp_str *value)
+{
+    const size_t start = ++c->pos;
+    const size_t pos = next_string_special(c->s, c->len, start);
+    if (pos >= c->len || (unsigned char)c->s[pos] < 0x20) {
+        return SCAN_FALLBACK;
+    }
+    if (c->s[pos] == '\\') {
+        return decode_string(c, start, pos, out, value);
+    }
+    value->ptr = c->s + start;
+    value->len = pos - start;
+    c->pos = pos + 1;
+    return SCAN_OK;
+}
+
+/* -?(0|[1-9][0-9]*) of at most 18 digits: no overflow, no float to round.
+ * What follows is checked by the caller (a '.' or 'e' is not understood). */
+static scan_result scan_integer(json_cursor *c)
+{
+    size_t pos = c->pos + (peek(c) == '-');
+    const size_t first = pos;
+    if (pos < c->len && c->s[pos] == '0') {
+        pos++;
+    } else {
+        while (pos < c->len && c->s[pos] >= '0' && c->s[pos] <= '9') {
+            pos++;
+        }
+    }
+    if (pos == first || pos - first > 18) {
+        return SCAN_FALLBACK;
+    }
+    c->pos = pos;
+    return SCAN_OK;
+}
+
+static scan_result scan_word(json_cursor *c, const char *word)
+{
+    const size_t n = strlen(word);
+    if (c->len - c->pos < n || memcmp(c->s + c->pos, word, n) != 0) {
+        return SCAN_FALLBACK;
+    }
+    c->pos += n;
+    return SCAN_OK;
+}
+
+/* One value; *is_string tells a string from the rest. */
+static scan_result scan_value(json_cursor *c, mtp_buf *out, mtp_str *value, int *is_string)
+{
+    const char ch = peek(c);
+    *is_string = ch == '"';
+    switch (ch) {
+    case '"':
+        return scan_string(c, out, value);
+    case 't':
+        return scan_word(c, "true");
+    case 'f':
+        return scan_word(c, "false");
+    case 'n':
+        return scan_word(c, "null");
+    default:
+        return (ch == '-' || (ch >= '0' && ch <= '9')) ? scan_integer(c) : SCAN_FALLBACK;
+    }
+}
+
+/* A key without escapes (an escaped key, "\u0069d", is left to jansson). */
+static scan_result scan_key(json_cursor *c, mtp_str *key)
+{
+    if (peek(c) != '"') {
+        return SCAN_FALLBACK;
+    }
+    const size_t start = c->pos + 1;
+    const char *quote = memchr(c->s + start, '"', c->len - start);
+    if (quote == NULL) {
+        return SCAN_FALLBACK;
+    }
+    key->ptr = c->s + start;
+    key->len = (size_t)(quote - key->ptr);
+    for (size_t i = 0; i < key->len; i++) {
+        if (key->ptr[i] == '\\' || (unsigned char)key->ptr[i] < 0x20) {
+            return SCAN_FALLBACK;
+        }
+    }
+    c->pos = (size_t)(quote - c->s) + 1;
+    return SCAN_OK;
+}
+
+static int key_is(mtp_str key, const char *name)
+{
+    return key.len == strlen(name) && memcmp(key.ptr, name, key.len) == 0;
+}
+
+/* "key": value; a member ingest reads must be a string (the last one wins). */
+static scan_result scan_member(json_cursor *c, mtp_jsonl_scratch *scratch, mtp_jsonl_fields *f)
+{
+    mtp_str key = {NULL, 0};
+    scan_result res = scan_key(c, &key);
+    skip_json_space(c);
+    if (res != SCAN_OK || peek(c) != ':') {
+        return SCAN_FALLBACK;
+    }
+    c->pos++;
+    skip_json_space(c);
+    mtp_buf *out = NULL;
+    mtp_str *slot = NULL;
+    if (key_is(key, "id")) {
+        out = &scratch->id;
+        slot = &f->id;
+    } else if (key_is(key, "text")) {
+        out = &scratch->text;
+        slot = &f->text;
+    } else if (key_is(key, "title")) {
+        out = &scratch->title;
+        slot = &f->title;
+    }
+    mtp_str value = {NULL, 0};
+    int is_string = 0;
+    res = scan_value(c, out, &value, &is_string);
+    if (res == SCAN_OK && slot != NULL) {
+        *slot = value;
+        res = is_string ? SCAN_OK : SCAN_FALLBACK;
+    }
+    return res;
+}
+
+/* { member (, member)* } followed by nothing but whitespace. */
+static scan_result scan_object(json_cursor *c, mtp_jsonl_scratch *scratch, mtp_jsonl_fields *f)
+{
+    skip_json_space(c);
+    if (peek(c) != '{') {
+        return SCAN_FALLBACK;
+    }
+    c->pos++;
+    skip_json_space(c);
+    char next = peek(c);
+    while (next != '}') {
+        const scan_result res = scan_member(c, scratch, f);
+        if (res != SCAN_OK) {
+            return res;
+        }
+        skip_json_space(c);
+        next = peek(c);
+        if (next == ',') {
+            c->pos++;
+            skip_json_space(c);
+            next = '\0'; /* a member must follow: "{"a":1,}" is not JSON */
+        } else if (next != '}') {
+            return SCAN_FALLBACK;
+        }
+    }
+    c->pos++;
+    skip_json_space(c);
+    return c->pos == c->len ? SCAN_OK : SCAN_FALLBACK;
+}
+
+mtp_status mtp_jsonl_scan(const char *line, size_t len, mtp_jsonl_scratch *scratch,
+                          mtp_jsonl_fields *out, int *understood)
+{
+    json_cursor c = {line, len, 0};
+    memset(out, 0, sizeof *out);
+    const scan_result res = scan_object(&c, scratch, out);
+    *understood = res == SCAN_OK;
+    return res == SCAN_NOMEM ? MTP_ERR_NOMEM : MTP_OK;
+}
+
+void mtp_jsonl_scratch_release(mtp_jsonl_scratch *scratch)
+{
+    mtp_buf_release(&scratch->id);
+    mtp_buf_release(&scratch->text);
+    mtp_buf_release(&scratch->title);
 }
 
 /* ==== inputs ============================================================ */
@@ -741,7 +1195,7 @@ static mtp_status list_dir(const char *dir, char ***out, size_t *count)
 
 static mtp_status unreadable(mtp_ingest *ing, const char *path, int errnum)
 {
-    char message[WHERE_CAPACITY];
+    char message[PATH_CAPACITY + 256]; /* any path this file builds, and the reason */
     snprintf(message, sizeof message, "%s: cannot read: %s", path, strerror(errnum));
     return input_failure(ing, MTP_ERR_IO, message);
 }
@@ -753,7 +1207,7 @@ static mtp_status walk_dir(mtp_ingest *ing, const char *root, const char *rel,
 static mtp_status walk_entry(mtp_ingest *ing, const char *root, const char *rel,
                              const mtp_sink *sink)
 {
-    char path[4096];
+    char path[PATH_CAPACITY];
     if ((size_t)snprintf(path, sizeof path, "%s/%s", root, rel) >= sizeof path) {
         return unreadable(ing, rel, ENAMETOOLONG);
     }
@@ -773,7 +1227,7 @@ static mtp_status walk_entry(mtp_ingest *ing, const char *root, const char *rel,
 
 static mtp_status walk_dir(mtp_ingest *ing, const char *root, const char *rel, const mtp_sink *sink)
 {
-    char dir[4096];
+    char dir[PATH_CAPACITY];
     const int n = rel[0] ? snprintf(dir, sizeof dir, "%s/%s", root, rel)
                          : snprintf(dir, sizeof dir, "%s", root);
     if ((size_t)n >= sizeof dir) {
@@ -787,7 +1241,7 @@ static mtp_status walk_dir(mtp_ingest *ing, const char *root, const char *rel, c
                                 : mtp_error_set(&ing->error, st, "%s: out of memory", dir);
     }
     for (size_t i = 0; i < count && st == MTP_OK; i++) {
-        char child[4096];
+        char child[PATH_CAPACITY];
         const int m = rel[0] ? snprintf(child, sizeof child, "%s/%s", rel, names[i])
                              : snprintf(child, sizeof child, "%s", names[i]);
         st = (size_t)m < sizeof child ? walk_entry(ing, root, child, sink)
@@ -811,7 +1265,7 @@ mtp_status mtp_ingest_path(mtp_ingest *ing, const char *path, const mtp_sink *si
         while (len > 1 && path[len - 1] == '/') {
             len--; /* "dir/" and "dir" give the same doc_ids */
         }
-        char root[4096];
+        char root[PATH_CAPACITY];
         if (len >= sizeof root) {
             return unreadable(ing, path, ENAMETOOLONG);
         }

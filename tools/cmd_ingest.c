@@ -58,25 +58,11 @@ static int stage_option(int opt, const char *arg, mtp_ingest_options *opts)
     }
 }
 
-/* getopt_long's '?' or ':' as a usage error naming the option. */
-static int bad_option(int opt, char **argv)
-{
-    const char *arg = argv[optind - 1];
-    if (opt == ':') {
-        return cli_usage_error("ingest", "option '%s' needs a value", arg);
-    }
-    if (optopt != 0 && optopt < CLI_OPT_ON_ERROR) {
-        return cli_usage_error("ingest", "unknown option '-%c'", optopt);
-    }
-    return cli_usage_error("ingest", "unknown option '%s'", arg);
-}
-
 int cli_parse_ingest(int argc, char **argv, cli_common *common, mtp_ingest_options *opts)
 {
     cli_common_default(common);
     mtp_ingest_options_default(opts);
     cli_getopt_reset(); /* build parses several argument vectors */
-    opterr = 0;         /* bad_option prints the messages, prefixed */
     int opt = 0;
     while ((opt = getopt_long(argc, argv, ":qv", long_options, NULL)) != -1) {
         if (opt == CLI_OPT_HELP) {
@@ -85,7 +71,7 @@ int cli_parse_ingest(int argc, char **argv, cli_common *common, mtp_ingest_optio
             return CLI_HELP_SHOWN;
         }
         if (opt == '?' || opt == ':') {
-            return bad_option(opt, argv);
+            return cli_option_error("ingest", opt, argv);
         }
         const int common_rc = cli_common_option(common, "ingest", opt, optarg);
         if (common_rc == CLI_EXIT_USAGE) {

@@ -333,6 +333,88 @@ static void first_drop_rule_in_file_order_wins(void **state)
     mtp_boilerplate_free(bp);
 }
 
+/* ---- fast rejection: each necessary condition on the shapes it must keep - */
+
+static void strip_all_jumps_between_alternative_openings(void **state)
+{
+    (void)state;
+    mtp_boilerplate *bp = parse_ok("r\tstrip_all\tcase\t{Baca|BACA} {Juga|JUGA}{glued}\n");
+    expect_kept(bp, "xBaca JugaA BACA JUGADua Baca JugaTiga", 0, "xBaca JugaA Dua Tiga");
+    expect_kept(bp, "BACA JUGABaca JugaDua", 0, "Dua");
+    mtp_boilerplate_free(bp);
+}
+
+static void strip_all_rescans_where_a_cut_joined_text(void **state)
+{
+    (void)state;
+    mtp_boilerplate *bp = parse_ok("r\tstrip_all\tcase\t[x]\n");
+    expect_kept(bp, "a [x] [x] b [[x]x] c", 0, "a b [x] c");
+    mtp_boilerplate_free(bp);
+}
+
+static void filter_piece_ignores_letters_under_icase(void **state)
+{
+    (void)state;
+    mtp_boilerplate *bp = parse_ok("r\tdrop\ticase\t{foto|photo} oleh: *\n");
+    expect_removed(bp, "FOTO OLEH: Budi", 0, "r");
+    expect_removed(bp, "Photo\xc2\xa0oleh: budi", 0, "r");
+    expect_kept(bp, "Foto oleh Budi", 0, "Foto oleh Budi");
+    mtp_boilerplate_free(bp);
+}
+
+static void filter_piece_is_exact_under_case(void **state)
+{
+    (void)state;
+    mtp_boilerplate *bp = parse_ok("r\tdrop\tcase\t*(ANTARA FOTO/{name})\n");
+    expect_removed(bp, "Warga antre. (ANTARA FOTO/Budi Santoso)", 0, "r");
+    expect_removed(bp, "(ANTARA\xc2\xa0 FOTO/AFP)", 0, "r");
+    expect_kept(bp, "Warga antre. (antara foto/Budi Santoso)", 0,
+                "Warga antre. (antara foto/Budi Santoso)");
+    mtp_boilerplate_free(bp);
+}
+
+static void drop_rule_last_byte_follows_its_last_token(void **state)
+{
+    (void)state;
+    mtp_boilerplate *bp = parse_ok("name\tdrop\tcase\t* /{name}\n"
+                                   "place\tdrop\tcase\tdi {place}\n"
+                                   "month\tdrop\ticase\ttgl {digits} {month}\n"
+                                   "site\tdrop\tcase\tvia {site}\n");
+    expect_removed(bp, "Teks /Budi", 0, "name");
+    expect_kept(bp, "Teks /Budi.", 0, "Teks /Budi.");
+    expect_kept(bp, "Teks /Budi-", 0, "Teks /Budi-");
+    expect_removed(bp, "di Malang, Jawa Timur,", 0, "place");
+    expect_removed(bp, "TGL 12 AGT", 0, "month");
+    expect_removed(bp, "via KOMPAS.COM", 0, "site");
+    expect_removed(bp, "via Bisnis,com", 0, "site");
+    expect_kept(bp, "via x.co.id.", 0, "via x.co.id.");
+    mtp_boilerplate_free(bp);
+}
+
+static void optional_and_empty_tokens_let_the_rest_open_a_line(void **state)
+{
+    (void)state;
+    mtp_boilerplate *bp = parse_ok("date\tdrop\tcase\t{dash?}{ws}{digits} x\n"
+                                   "empty\tdrop\tcase\t{ws}{a|}\n"
+                                   "glued\tstrip_prefix\tcase\t{glued?}{ws}Oleh\n");
+    expect_removed(bp, "\xe2\x80\x93 12 x", 0, "date");
+    expect_removed(bp, "12 x", 0, "date");
+    expect_removed(bp, "a", 0, "empty");
+    expect_kept(bp, "b", 0, "b");
+    expect_kept(bp, "Oleh Budi", 0, "Budi");
+    mtp_boilerplate_free(bp);
+}
+
+static void strip_suffix_takes_the_leftmost_alternative(void **state)
+{
+    (void)state;
+    mtp_boilerplate *bp = parse_ok("s\tstrip_suffix\tcase\t{Pewarta|Editor}:*\n");
+    expect_kept(bp, "Teks. Editor: A Pewarta: B", 0, "Teks.");
+    expect_kept(bp, "Teks.Pewarta: B", 0, "Teks.");
+    expect_kept(bp, "Teks xEditor: B", 0, "Teks xEditor: B");
+    mtp_boilerplate_free(bp);
+}
+
 /* ---- the built-in rules ------------------------------------------------- */
 
 static void builtin_strips_datelines(void **state)
@@ -468,6 +550,13 @@ int main(void)
         cmocka_unit_test(glued_matches_before_a_capital_without_space),
         cmocka_unit_test(line_is_trimmed_of_unicode_spaces),
         cmocka_unit_test(first_drop_rule_in_file_order_wins),
+        cmocka_unit_test(strip_all_jumps_between_alternative_openings),
+        cmocka_unit_test(strip_all_rescans_where_a_cut_joined_text),
+        cmocka_unit_test(filter_piece_ignores_letters_under_icase),
+        cmocka_unit_test(filter_piece_is_exact_under_case),
+        cmocka_unit_test(drop_rule_last_byte_follows_its_last_token),
+        cmocka_unit_test(optional_and_empty_tokens_let_the_rest_open_a_line),
+        cmocka_unit_test(strip_suffix_takes_the_leftmost_alternative),
         cmocka_unit_test(builtin_strips_datelines),
         cmocka_unit_test(builtin_keeps_sentences_that_look_like_datelines),
         cmocka_unit_test(builtin_drops_links_credits_and_navigation),

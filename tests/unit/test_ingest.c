@@ -2,9 +2,13 @@
  * each kind of bad input, directory walks, counts, and allocation failures. */
 #include "test_util.h"
 
+#include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "jsonl_scan.h"
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -649,6 +653,287 @@ static void every_allocation_failure_is_nomem(void **state)
     fail_msg("ingest never completed");
 }
 
+/* ---- the JSONL fast path (jsonl_scan.h) against jansson ------------------ */
+
+typedef struct scan_result_fields {
+    int understood;
+    char id[256], text[256], title[256]; /* "(absent)" when absent */
+    size_t text_len;
+} scan_result_fields;
+
+static void copy_field(char *dst, size_t cap, mtp_str s)
+{
+    if (s.ptr == NULL) {
+        snprintf(dst, cap, "(absent)");
+        return;
+    }
+    assert_true(s.len < cap);
+    memcpy(dst, s.ptr, s.len);
+    dst[s.len] = '\0';
+}
+
+static scan_result_fields scan(const char *line)
+{
+    mtp_jsonl_scratch scratch;
+    memset(&scratch, 0, sizeof scratch);
+    mtp_jsonl_fields f;
+    scan_result_fields got;
+    memset(&got, 0, sizeof got);
+    assert_status(mtp_jsonl_scan(line, strlen(line), &scratch, &f, &got.understood), MTP_OK, line);
+    if (got.understood) {
+        copy_field(got.id, sizeof got.id, f.id);
+        copy_field(got.text, sizeof got.text, f.text);
+        copy_field(got.title, sizeof got.title, f.title);
+        got.text_len = f.text.len;
+    }
+    mtp_jsonl_scratch_release(&scratch);
+    return got;
+}
+
+static void expect_scanned(const char *line, const char *id, const char *text, const char *title)
+{
+    const scan_result_fields got = scan(line);
+    if (!got.understood) {
+        fail_msg("not understood: %s", line);
+    }
+    assert_string_equal(got.id, id);
+    assert_string_equal(got.text, text);
+    assert_string_equal(got.title, title);
+}
+
+static void expect_fallback(const char *line)
+{
+    if (scan(line).understood) {
+        fail_msg("understood, expected fallback to jansson: %s", line);
+    }
+}
+
+static void jsonl_scan_plain_strings(void **state)
+{
+    (void)state;
+    expect_scanned("{\"id\": \"d1\", \"title\": \"Judul\", \"text\": \"Isi.\"}", "d1", "Isi.",
+                   "Judul");
+    expect_scanned(" \t{\"text\":\"\",\"id\":\"x\"} \r", "x", "", "(absent)");
+}
+
+static void jsonl_scan_simple_escapes(void **state)
+{
+    (void)state;
+    expect_scanned("{\"id\": \"a\", \"text\": \"q\\\"b\\\\s\\/n\\nr\\rt\\tb\\bf\\f\"}", "a",
+                   "q\"b\\s/n\nr\rt\tb\bf\f", "(absent)");
+}
+
+static void jsonl_scan_unicode_escapes(void **state)
+{
+    (void)state;
+    expect_scanned("{\"id\": \"a\", \"text\": \"\\u0041\\u00e9\\u20AC\\u00a0\"}", "a",
+                   "A\xc3\xa9\xe2\x82\xac\xc2\xa0", "(absent)");
+}
+
+static void jsonl_scan_surrogate_pair(void **state)
+{
+    (void)state;
+    expect_scanned("{\"id\": \"a\", \"text\": \"x\\ud83d\\ude00y\"}", "a", "x\xf0\x9f\x98\x80y",
+                   "(absent)");
+}
+
+static void jsonl_scan_escaped_nul_is_kept(void **state)
+{
+    (void)state;
+    const scan_result_fields got = scan("{\"id\": \"a\", \"text\": \"A\\u0000B\"}");
+    assert_true(got.understood);
+    assert_int_equal(got.text_len, 3); /* ingest then counts it as nul_byte */
+}
+
+static void jsonl_scan_duplicate_keys_last_wins(void **state)
+{
+    (void)state;
+    expect_scanned("{\"id\": \"a\", \"text\": \"one\\n\", \"id\": \"b\", \"text\": \"two\"}", "b",
+                   "two", "(absent)");
+}
+
+static void jsonl_scan_other_members_of_every_flat_type(void **state)
+{
+    (void)state;
+    expect_scanned(
+        "{\"n\": -12, \"z\": 0, \"t\": true, \"f\": false, \"u\": null, \"s\": \"\\u00e9\","
+        " \"\": \"\", \"id\": \"a\", \"text\": \"b\"}",
+        "a", "b", "(absent)");
+}
+
+static void jsonl_scan_empty_object(void **state)
+{
+    (void)state;
+    expect_scanned("{}", "(absent)", "(absent)", "(absent)");
+}
+
+/* Lines the scanner leaves to jansson: anything not flat, and anything invalid. */
+static const char *const fallback_lines[] = {
+    "{\"id\": \"a\", \"text\": \"x\\ud83d\"}",           /* lone high surrogate */
+    "{\"id\": \"a\", \"text\": \"x\\ude00\"}",           /* lone low surrogate */
+    "{\"id\": \"a\", \"text\": \"x\\ud83d\\u0041\"}",    /* high surrogate, no low */
+    "{\"id\": \"a\", \"text\": \"x\\u12\"}",             /* short \u */
+    "{\"id\": \"a\", \"text\": \"x\\u12G4\"}",           /* not hex */
+    "{\"id\": \"a\", \"text\": \"x\\q\"}",               /* unknown escape */
+    "{\"id\": \"a\", \"text\": \"x\\",                   /* escape at the end */
+    "{\"id\": \"a\", \"text\": \"a\tb\"}",               /* raw control character */
+    "{\"id\": \"a\", \"src\": \"a\x01\"}",               /* ... in another member */
+    "{\"id\": \"a\", \"text\": \"b\"",                   /* no closing brace */
+    "{\"id\": \"a\", \"text\": \"b}",                    /* unterminated string */
+    "{\"id\": \"a\", \"text\": \"b\"} x",                /* trailing garbage */
+    "{\"id\": \"a\", \"text\": \"b\"}{}",                /* two values */
+    "{\"id\": \"a\", \"text\": \"b\",}",                 /* trailing comma */
+    "{,\"id\": \"a\"}",                                  /* leading comma */
+    "{\"id\" \"a\"}",                                    /* no colon */
+    "{\"id\": \"a\" \"text\": \"b\"}",                   /* no comma */
+    "{id: \"a\"}",                                       /* bare key */
+    "{\"\\u0069d\": \"a\", \"text\": \"b\"}",            /* escaped key */
+    "{\"id\": 7, \"text\": \"b\"}",                      /* id not a string */
+    "{\"id\": \"a\", \"text\": \"b\", \"title\": null}", /* title not a string */
+    "{\"id\": \"a\", \"text\": \"b\", \"x\": [1]}",      /* array */
+    "{\"id\": \"a\", \"text\": \"b\", \"x\": {}}",       /* nested object */
+    "{\"id\": \"a\", \"x\": 1.5}",                       /* fraction */
+    "{\"id\": \"a\", \"x\": 1e5}",                       /* exponent */
+    "{\"id\": \"a\", \"x\": 01}",                        /* leading zero */
+    "{\"id\": \"a\", \"x\": 1234567890123456789}",       /* 19 digits */
+    "{\"id\": \"a\", \"x\": -}",                         /* sign alone */
+    "{\"id\": \"a\", \"x\": +1}",                        /* plus sign */
+    "{\"id\": \"a\", \"x\": tru}",                       /* cut literal */
+    "{\"id\": \"a\", \"x\": truex}",                     /* long literal */
+    "{\"id\": \"a\", \"x\": NaN}",                       /* not JSON */
+    "{\"id\":\xc2\xa0\"a\"}",                            /* NBSP is not JSON space */
+    "[\"id\", \"a\"]",                                   /* not an object */
+    "\"id\"",                                            /* not an object */
+    "",                                                  /* nothing */
+};
+
+static void jsonl_scan_leaves_the_rest_to_jansson(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof fallback_lines / sizeof fallback_lines[0]; i++) {
+        expect_fallback(fallback_lines[i]);
+    }
+}
+
+/* jansson's reading of a line, in the same shape as the scanner's. */
+static scan_result_fields jansson_read(const char *line, size_t len)
+{
+    scan_result_fields want;
+    memset(&want, 0, sizeof want);
+    json_error_t jerr;
+    json_t *obj = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
+    want.understood = json_is_object(obj);
+    const char *const keys[3] = {"id", "text", "title"};
+    char *const dsts[3] = {want.id, want.text, want.title};
+    for (int k = 0; k < 3 && want.understood; k++) {
+        json_t *v = json_object_get(obj, keys[k]);
+        const mtp_str s = {json_is_string(v) ? json_string_value(v) : NULL,
+                           json_is_string(v) ? json_string_length(v) : 0};
+        copy_field(dsts[k], sizeof want.id, s);
+    }
+    json_decref(obj);
+    return want;
+}
+
+/* Every line the scanner understands, jansson reads to the same members. */
+static void expect_agrees_with_jansson(const char *line, size_t len, mtp_jsonl_scratch *scratch)
+{
+    mtp_jsonl_fields f;
+    int understood = 0;
+    assert_status(mtp_jsonl_scan(line, len, scratch, &f, &understood), MTP_OK, "scan");
+    if (!understood) {
+        return;
+    }
+    json_error_t jerr;
+    json_t *obj = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
+    if (!json_is_object(obj)) {
+        fail_msg("jansson rejects a line the scanner read: %.*s", (int)len, line);
+    }
+    const char *const keys[3] = {"id", "text", "title"};
+    const mtp_str got[3] = {f.id, f.text, f.title};
+    for (int k = 0; k < 3; k++) {
+        json_t *v = json_object_get(obj, keys[k]);
+        if (got[k].ptr == NULL) {
+            assert_null(v);
+            continue;
+        }
+        assert_true(json_is_string(v));
+        assert_int_equal(json_string_length(v), got[k].len);
+        assert_memory_equal(json_string_value(v), got[k].ptr, got[k].len);
+    }
+    json_decref(obj);
+}
+
+static void jsonl_scan_agrees_with_jansson_on_edge_cases(void **state)
+{
+    (void)state;
+    static const char *const lines[] = {
+        "{\"id\": \"d1\", \"title\": \"Judul\", \"text\": \"Isi.\"}",
+        "{\"id\": \"a\", \"text\": \"q\\\"b\\\\s\\/n\\nr\\rt\\tb\\bf\\f\"}",
+        "{\"id\": \"a\", \"text\": \"\\u0041\\u00e9\\u20AC\\u00a0\\u0000\\uFFFF\"}",
+        "{\"id\": \"a\", \"text\": \"x\\ud83d\\ude00y\\uDBFF\\uDFFF\"}",
+        "{\"id\": \"a\", \"text\": \"one\", \"id\": \"b\", \"text\": \"two\\n\"}",
+        "{\"n\": -0, \"t\": true, \"f\": false, \"u\": null, \"id\": \"\", \"text\": \"\"}",
+        "{\"n\": -12, \"z\": 0, \"big\": 123456789012345678, \"\": \"\", \"id\": \"a\", \"text\": "
+        "\"b\"}",
+        "{\"id\":\"\xe2\x80\x9cq\xe2\x80\x9d\",\"text\":\"\xf0\x9f\x98\x80\"}",
+        "{}",
+    };
+    mtp_jsonl_scratch scratch;
+    memset(&scratch, 0, sizeof scratch);
+    for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+        const scan_result_fields want = jansson_read(lines[i], strlen(lines[i]));
+        assert_true(want.understood);
+        assert_true(scan(lines[i]).understood);
+        expect_agrees_with_jansson(lines[i], strlen(lines[i]), &scratch);
+    }
+    for (size_t i = 0; i < sizeof fallback_lines / sizeof fallback_lines[0]; i++) {
+        expect_agrees_with_jansson(fallback_lines[i], strlen(fallback_lines[i]), &scratch);
+    }
+    mtp_jsonl_scratch_release(&scratch);
+}
+
+/* The differential test over a real corpus: every line of news-id. */
+static void jsonl_scan_agrees_with_jansson_on_news_corpus(void **state)
+{
+    (void)state;
+    FILE *f = fopen(MTPREP_SHARED_DIR "/corpora/news-id/articles.jsonl", "r");
+    if (f == NULL) {
+        skip();
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = 0;
+    size_t lines = 0;
+    mtp_jsonl_scratch scratch;
+    memset(&scratch, 0, sizeof scratch);
+    while ((n = getline(&line, &cap, f)) > 0) {
+        const size_t len = (size_t)n - (line[n - 1] == '\n');
+        expect_agrees_with_jansson(line, len, &scratch);
+        lines++;
+    }
+    mtp_jsonl_scratch_release(&scratch);
+    free(line);
+    fclose(f);
+    assert_true(lines > 10000);
+}
+
+/* Through the stage: a line jansson reads (escaped key) and the same line the
+ * scanner reads give the same records. */
+static void jsonl_fast_and_jansson_paths_give_same_records(void **state)
+{
+    (void)state;
+    static const char fast[] =
+        "{\"id\": \"d\", \"title\": \"Judul\", \"text\": \"JAKARTA - Satu \\u00e9.\\n\\nDua.\"}\n";
+    static const char slow[] = "{\"id\": \"d\", \"title\": \"Judul\", \"\\u0074ext\": \"JAKARTA - "
+                               "Satu \\u00e9.\\n\\nDua.\"}\n";
+    assert_false(scan("{\"\\u0074ext\": \"x\"}").understood);
+    expect_records("fast.jsonl", fast, sizeof fast - 1,
+                   "d\t1\tJudul\nd\t2\tSatu \xc3\xa9.\nd\t3\tDua.\n");
+    expect_records("slow.jsonl", slow, sizeof slow - 1,
+                   "d\t1\tJudul\nd\t2\tSatu \xc3\xa9.\nd\t3\tDua.\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -694,6 +979,18 @@ int main(void)
         cmocka_unit_test(truncated_gzip_fail_reports_codec_error),
         cmocka_unit_test(directory_walk_is_sorted_with_relative_ids),
         cmocka_unit_test(every_allocation_failure_is_nomem),
+        cmocka_unit_test(jsonl_scan_plain_strings),
+        cmocka_unit_test(jsonl_scan_simple_escapes),
+        cmocka_unit_test(jsonl_scan_unicode_escapes),
+        cmocka_unit_test(jsonl_scan_surrogate_pair),
+        cmocka_unit_test(jsonl_scan_escaped_nul_is_kept),
+        cmocka_unit_test(jsonl_scan_duplicate_keys_last_wins),
+        cmocka_unit_test(jsonl_scan_other_members_of_every_flat_type),
+        cmocka_unit_test(jsonl_scan_empty_object),
+        cmocka_unit_test(jsonl_scan_leaves_the_rest_to_jansson),
+        cmocka_unit_test(jsonl_scan_agrees_with_jansson_on_edge_cases),
+        cmocka_unit_test(jsonl_scan_agrees_with_jansson_on_news_corpus),
+        cmocka_unit_test(jsonl_fast_and_jansson_paths_give_same_records),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
