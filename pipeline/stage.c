@@ -6,6 +6,10 @@
 
 #include "mtprep/alloc.h"
 
+/* "in" and "out" are the first two counters of every stage, so the per-record
+ * path bumps them by slot instead of looking their names up. */
+enum { COUNT_IN = 0, COUNT_OUT = 1 };
+
 mtp_status mtp_stage_create(const mtp_stage_ops *ops, void *self, mtp_stage **out)
 {
     *out = NULL;
@@ -19,8 +23,8 @@ mtp_status mtp_stage_create(const mtp_stage_ops *ops, void *self, mtp_stage **ou
     stage->ops = ops;
     stage->self = self;
     mtp_counts_init(&stage->counts, ops->name);
-    mtp_counts_add(&stage->counts, "in", 0);
-    mtp_counts_add(&stage->counts, "out", 0);
+    mtp_counts_add(&stage->counts, "in", 0);  /* slot COUNT_IN */
+    mtp_counts_add(&stage->counts, "out", 0); /* slot COUNT_OUT */
     *out = stage;
     return MTP_OK;
 }
@@ -28,7 +32,7 @@ mtp_status mtp_stage_create(const mtp_stage_ops *ops, void *self, mtp_stage **ou
 static mtp_status counting_emit(void *ctx, const mtp_record *rec)
 {
     mtp_stage *stage = ctx;
-    mtp_counts_add(&stage->counts, "out", 1);
+    stage->counts.values[COUNT_OUT]++;
     if (stage->user == NULL || stage->user->emit == NULL) {
         return MTP_OK;
     }
@@ -38,7 +42,7 @@ static mtp_status counting_emit(void *ctx, const mtp_record *rec)
 mtp_status mtp_stage_feed(mtp_stage *stage, const mtp_record *rec, const mtp_sink *sink)
 {
     const mtp_sink counting = {counting_emit, stage};
-    mtp_counts_add(&stage->counts, "in", 1);
+    stage->counts.values[COUNT_IN]++;
     stage->user = sink;
     const mtp_status st = stage->ops->feed(stage, rec, &counting);
     stage->user = NULL;

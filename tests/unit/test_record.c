@@ -159,6 +159,34 @@ static void utf8_validator_accepts_edges(void **state)
     assert_true(mtp_utf8_is_valid("", 0));
 }
 
+/* The validator skips ASCII eight bytes at a time: bad bytes at every offset
+ * of a long line, and at its very end, are still found. */
+static void utf8_validator_finds_bad_byte_at_every_offset(void **state)
+{
+    (void)state;
+    char text[40];
+    for (size_t at = 0; at < sizeof text; at++) {
+        memset(text, 'a', sizeof text);
+        text[at] = (char)0xFF;
+        assert_false(mtp_utf8_is_valid(text, sizeof text));
+        text[at] = (char)0xC3; /* a lead byte cut off by the end, or followed by 'a' */
+        assert_false(mtp_utf8_is_valid(text, sizeof text));
+    }
+    memset(text, 'a', sizeof text);
+    memcpy(text + 30, "\xE2\x80\xA6", 3); /* U+2026 after 30 ASCII bytes */
+    assert_true(mtp_utf8_is_valid(text, sizeof text));
+}
+
+static void unit_number_largest_values(void **state)
+{
+    (void)state;
+    char text[MTP_UNIT_CAPACITY];
+    assert_int_equal(mtp_unit_format(4294967295u, 4294967295u, text), 21);
+    assert_string_equal(text, "4294967295.4294967295");
+    assert_int_equal(mtp_unit_format(10, 0, text), 2);
+    assert_string_equal(text, "10");
+}
+
 static void clean_field_check(void **state)
 {
     (void)state;
@@ -187,6 +215,8 @@ int main(void)
         cmocka_unit_test(unit_numbers_format_and_parse),
         cmocka_unit_test(unit_numbers_reject_malformed),
         cmocka_unit_test(utf8_validator_accepts_edges),
+        cmocka_unit_test(utf8_validator_finds_bad_byte_at_every_offset),
+        cmocka_unit_test(unit_number_largest_values),
         cmocka_unit_test(clean_field_check),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
