@@ -2,6 +2,8 @@
  * stage driver with its progress line and closing summary. */
 #include "cli.h"
 
+#include "mtprep/parallel.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -21,6 +23,9 @@ const char cli_common_usage[] =
     "      --no-progress         no progress line\n"
     "  -q, --quiet               no summary line, no progress\n"
     "  -v, --verbose             more detail on stderr\n"
+    "      --threads N           worker threads for the per-record stages normalize,\n"
+    "                            segment and filter (default 1); output and counts are\n"
+    "                            identical for every N; other stages use one thread\n"
     "      --help                this help\n";
 
 void cli_common_default(cli_common *c)
@@ -30,6 +35,7 @@ void cli_common_default(cli_common *c)
     c->verbosity = 1;
     c->progress = -1;
     c->counts_path = NULL;
+    c->threads = 1;
 }
 
 void cli_error(const char *cmd, const char *fmt, ...)
@@ -51,6 +57,17 @@ int cli_usage_error(const char *cmd, const char *fmt, ...)
     fprintf(stderr, "\nTry 'mtprep %s --help'.\n", cmd);
     va_end(ap);
     return CLI_EXIT_USAGE;
+}
+
+static int parse_threads(cli_common *c, const char *cmd, const char *arg)
+{
+    unsigned long long n = 0;
+    if (cli_parse_uint(arg, MTP_PARALLEL_MAX_THREADS, &n) != 0 || n == 0) {
+        return cli_usage_error(cmd, "--threads takes a number from 1 to %d, not '%s'",
+                               MTP_PARALLEL_MAX_THREADS, arg);
+    }
+    c->threads = (unsigned)n;
+    return 1;
 }
 
 int cli_common_option(cli_common *c, const char *cmd, int opt, const char *arg)
@@ -75,6 +92,8 @@ int cli_common_option(cli_common *c, const char *cmd, int opt, const char *arg)
     case CLI_OPT_COUNTS:
         c->counts_path = arg;
         return 1;
+    case CLI_OPT_THREADS:
+        return parse_threads(c, cmd, arg);
     case 'q':
         c->verbosity = 0;
         return 1;
@@ -341,6 +360,170 @@ int cli_run_record_stage(const char *cmd, mtp_stage *stage, const cli_common *co
         report_failure(&r, st);
     }
     mtp_writer_free(r.out);
+    const int report = cli_report_counts(cmd, mtp_stage_counts(stage), common);
+    return st != MTP_OK ? cli_exit_code(st) : report;
+}
+
+/* ---- the record stage driver on worker threads -------------------------- */
+
+typedef struct prun {
+    const char *cmd;
+    const char *stage_name;
+    const cli_common *common;
+    cli_stage_make_fn make;
+    void *make_ctx;
+    mtp_parallel *par;
+    mtp_counts reader_counts; /* lines the reader rejected under skip */
+    mtp_counts shown;         /* "in" so far, for the progress line */
+    mtp_writer *out; /* written by the runner's output thread until finish */
+    progress progress;
+    uint64_t records;
+    uint64_t bytes_done;
+    mtp_error error; /* a reader's failure */
+} prun;
+
+static mtp_status make_one_stage_chain(void *ctx, mtp_stage **stages, mtp_error *err)
+{
+    const prun *r = ctx;
+    return r->make(r->make_ctx, &stages[0], err);
+}
+
+/* Hands the reader's counts (lines it rejected just now) to the runner at
+ * their place in the input, then empties them. */
+static mtp_status prun_pass_reader_counts(prun *r)
+{
+    if (r->reader_counts.n == 0) {
+        return MTP_OK;
+    }
+    const mtp_status st = mtp_parallel_add_counts(r->par, &r->reader_counts);
+    mtp_counts_init(&r->reader_counts, r->stage_name);
+    return st;
+}
+
+static mtp_status prun_input(prun *r, const char *path)
+{
+    mtp_reader *reader = NULL;
+    mtp_status st = mtp_reader_open(path, NULL, r->common->max_line_bytes, &reader, &r->error);
+    if (st != MTP_OK) {
+        return st;
+    }
+    mtp_record rec;
+    while ((st = mtp_reader_next_record(reader, r->common->on_error, &r->reader_counts, &rec,
+                                        &r->error)) == MTP_OK) {
+        st = prun_pass_reader_counts(r);
+        if (st == MTP_OK) {
+            st = mtp_parallel_feed(r->par, &rec);
+        }
+        if (st != MTP_OK) {
+            break;
+        }
+        if (r->progress.enabled && (++r->records & 1023) == 0) {
+            r->shown.values[0] = r->records;
+            progress_tick(&r->progress, r->cmd, &r->shown,
+                          r->bytes_done + mtp_reader_raw_bytes(reader));
+        }
+    }
+    if (st == MTP_END || r->error.message[0] != '\0') {
+        const mtp_status passed = prun_pass_reader_counts(r); /* rejected last lines */
+        st = st == MTP_END ? passed : st;
+    }
+    r->bytes_done += mtp_reader_raw_bytes(reader);
+    mtp_reader_close(reader);
+    return st == MTP_END ? MTP_OK : st;
+}
+
+/* Every input, then the records still in flight. A reader failure comes
+ * after them, so that an earlier chain error wins as it would on one thread. */
+static mtp_status prun_all(prun *r, int input_count, char *const *inputs)
+{
+    mtp_status st = MTP_OK;
+    if (input_count == 0) {
+        st = prun_input(r, "-");
+    }
+    for (int i = 0; i < input_count && st == MTP_OK; i++) {
+        st = prun_input(r, inputs[i]);
+    }
+    const mtp_status finished = mtp_parallel_finish(r->par);
+    if (finished != MTP_OK) { /* about records read before any reader failure */
+        st = finished;
+        r->error.message[0] = '\0';
+    }
+    if (st == MTP_OK) {
+        st = mtp_writer_commit(r->out);
+    }
+    return st;
+}
+
+static void prun_report_failure(const prun *r, mtp_status st)
+{
+    const char *msg = mtp_writer_error(r->out);
+    if (msg[0] == '\0') {
+        msg = mtp_parallel_error(r->par);
+    }
+    if (msg[0] == '\0') {
+        msg = r->error.message;
+    }
+    cli_error(r->cmd, "%s", msg[0] ? msg : mtp_status_str(st));
+}
+
+/* The stage's counts: every chain's and the reader's rejections, merged
+ * in input order by the runner. */
+static void prun_merge_counts(prun *r, mtp_stage *stage)
+{
+    *mtp_stage_counts_mut(stage) = *mtp_parallel_counts(r->par, 0);
+}
+
+/* Opens stdout, then the runner whose output thread writes to it. */
+static mtp_status prun_open(prun *r, mtp_stage *stage)
+{
+    r->stage_name = mtp_stage_name(stage);
+    mtp_counts_init(&r->reader_counts, r->stage_name);
+    mtp_counts_init(&r->shown, r->stage_name);
+    mtp_counts_add(&r->shown, "in", 0);
+    char err[512];
+    mtp_status st = mtp_writer_open("-", NULL, &r->out, err, sizeof err);
+    if (st != MTP_OK) {
+        return mtp_error_set(&r->error, st, "%s", err);
+    }
+    mtp_parallel_options o;
+    mtp_parallel_options_default(&o);
+    o.threads = r->common->threads;
+    o.stage_count = 1;
+    o.make_chain = make_one_stage_chain;
+    o.make_ctx = r;
+    o.sink.emit = emit_to_writer;
+    o.sink.ctx = r->out;
+    return mtp_parallel_new(&o, &r->par, &r->error);
+}
+
+int cli_run_record_stage_parallel(const char *cmd, mtp_stage *stage, cli_stage_make_fn make,
+                                  void *make_ctx, const cli_common *common, int input_count,
+                                  char *const *inputs)
+{
+    if (common->threads <= 1) {
+        return cli_run_record_stage(cmd, stage, common, input_count, inputs);
+    }
+    static prun r; /* holds two counts objects; one run per process */
+    memset(&r, 0, sizeof r);
+    r.cmd = cmd;
+    r.common = common;
+    r.make = make;
+    r.make_ctx = make_ctx;
+    mtp_status st = prun_open(&r, stage);
+    if (st != MTP_OK) {
+        cli_error(cmd, "%s", r.error.message[0] ? r.error.message : mtp_status_str(st));
+        mtp_writer_free(r.out);
+        return cli_exit_code(st);
+    }
+    progress_init(&r.progress, common);
+    st = prun_all(&r, input_count, inputs);
+    progress_end(&r.progress);
+    if (st != MTP_OK) {
+        prun_report_failure(&r, st);
+    }
+    mtp_writer_free(r.out);
+    prun_merge_counts(&r, stage);
+    mtp_parallel_free(r.par);
     const int report = cli_report_counts(cmd, mtp_stage_counts(stage), common);
     return st != MTP_OK ? cli_exit_code(st) : report;
 }

@@ -29,6 +29,7 @@ typedef struct cli_common {
     int verbosity;             /* -q: 0, default 1, -v: 2 */
     int progress;              /* --progress: 1, --no-progress: 0, default -1 (when stderr is a tty) */
     const char *counts_path;   /* --counts FILE: write counts as JSON */
+    unsigned threads;          /* --threads N: worker threads of per-record stages (default 1) */
 } cli_common;
 
 /* getopt_long codes of the common options; stages add these entries to their
@@ -40,6 +41,7 @@ enum {
     CLI_OPT_NO_PROGRESS,
     CLI_OPT_COUNTS,
     CLI_OPT_HELP,
+    CLI_OPT_THREADS,
     CLI_OPT_FIRST_STAGE_OPTION = 1100 /* stages number their own options from here */
 };
 
@@ -51,7 +53,8 @@ enum {
     {"counts", required_argument, NULL, CLI_OPT_COUNTS},                 \
     {"quiet", no_argument, NULL, 'q'},                                   \
     {"verbose", no_argument, NULL, 'v'},                                 \
-    {"help", no_argument, NULL, CLI_OPT_HELP}
+    {"help", no_argument, NULL, CLI_OPT_HELP},                           \
+    {"threads", required_argument, NULL, CLI_OPT_THREADS}
 
 /* The usage lines for the common options, to print at the end of a stage's --help. */
 extern const char cli_common_usage[];
@@ -95,6 +98,21 @@ int cli_option_error(const char *cmd, int opt, char **argv);
  * Returns the exit code. */
 int cli_run_record_stage(const char *cmd, mtp_stage *stage, const cli_common *common,
                          int input_count, char *const *inputs);
+
+/* Makes one more stage from the options the caller made `stage` from
+ * (ctx points to them). Returns MTP_OK or the constructor's status with
+ * its message in err. */
+typedef mtp_status (*cli_stage_make_fn)(void *ctx, mtp_stage **out, mtp_error *err);
+
+/* cli_run_record_stage for a per-record stage (one that keeps no state
+ * across records but its counts: normalize, segment, filter). With
+ * common->threads > 1 the records run through common->threads stages made
+ * by `make`, on as many worker threads, and stdout, the summary and --counts
+ * are the same bytes as with one thread; `stage` then only receives the
+ * merged counts. With threads <= 1 it is cli_run_record_stage. */
+int cli_run_record_stage_parallel(const char *cmd, mtp_stage *stage, cli_stage_make_fn make,
+                                  void *make_ctx, const cli_common *common, int input_count,
+                                  char *const *inputs);
 
 /* Finishes a run's reporting: summary line, --counts file. Returns 0 or
  * CLI_EXIT_FAILURE when the counts file could not be written. */

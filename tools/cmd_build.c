@@ -4,17 +4,27 @@
  * from its recipe section by the same option parser its subcommand uses, so
  * a recipe means what the same options mean in a pipe, and the corpus bytes
  * are the same either way. Stage counts are folded into the manifest along
- * with the recipe text. */
+ * with the recipe text.
+ *
+ * With --threads N (N > 1) normalize -> segment -> filter run on N worker
+ * threads (mtprep/parallel.h), each with its own three stages made from the
+ * same parsed options, over blocks of ingest's records; blocks come back in
+ * input order to dedup and write on this thread, and the worker counts are
+ * merged, so every corpus file, MANIFEST.json included, is the same for
+ * every N. The thread count is a command-line option only, never a recipe
+ * key: the recipe is copied into the manifest. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
+#include "mtprep/parallel.h"
 
 #define MAX_STAGE_ARGS 128
 #define MAX_INPUTS 256
 
 enum { ST_NORMALIZE, ST_SEGMENT, ST_FILTER, ST_DEDUP, ST_WRITE, ST_COUNT };
-static const char *const stage_names[ST_COUNT] = {"normalize", "segment", "filter", "dedup", "write"};
+static const char *const stage_names[ST_COUNT] = {"normalize", "segment", "filter", "dedup",
+                                                  "write"};
 
 typedef struct stage_args {
     int argc;
@@ -24,6 +34,7 @@ typedef struct stage_args {
 typedef struct build {
     const char *recipe_path;
     const char *out_override;
+    size_t block_records; /* --block-records N, 0: the default */
     cli_common common;
     int common_given_on_error;
     mtp_recipe *recipe;
@@ -35,8 +46,13 @@ typedef struct build {
     stage_args args[ST_COUNT];
     mtp_ingest *ingest;
     mtp_stage *stages[ST_COUNT];
-    mtp_sink links[ST_COUNT];   /* links[i] feeds stages[i] */
-    mtp_counts upstream[ST_COUNT]; /* ingest + stages before write */
+    mtp_sink links[ST_COUNT];             /* links[i] feeds stages[i] */
+    mtp_counts upstream[ST_COUNT];        /* ingest + stages before write */
+    mtp_normalize_options normalize_opts; /* parsed once; worker chains are made from them */
+    mtp_segment_options segment_opts;
+    mtp_filter_options filter_opts;
+    mtp_parallel *par; /* normalize..filter on worker threads, or NULL */
+    int par_failed;    /* the failure came out of par: a chain's, or dedup's or write's */
 } build;
 
 static const char usage[] =
@@ -51,6 +67,9 @@ static const char usage[] =
     "Options:\n"
     "      --out DIR             write the corpus to DIR instead of the recipe's output\n"
     "      --on-error skip|fail  default policy for every stage (a section may override)\n"
+    "      --threads N           run normalize, segment and filter on N worker threads\n"
+    "                            (default 1); the corpus is identical for every N\n"
+    "      --block-records N     records per worker block (default 4096; with --threads)\n"
     "  -q, --quiet               no per-stage summary lines\n"
     "  -v, --verbose             more detail\n"
     "      --progress            progress line on stderr even when not a terminal\n"
@@ -58,12 +77,25 @@ static const char usage[] =
 
 /* ---- options ----------------------------------------------------------- */
 
-enum { OPT_OUT = CLI_OPT_FIRST_STAGE_OPTION };
+enum { OPT_OUT = CLI_OPT_FIRST_STAGE_OPTION, OPT_BLOCK_RECORDS };
+
+static int parse_block_records(build *b, const char *arg)
+{
+    unsigned long long n = 0;
+    if (cli_parse_uint(arg, 1ull << 30, &n) != 0 || n == 0) {
+        return cli_usage_error("build", "--block-records takes a positive number, not '%s'", arg);
+    }
+    b->block_records = (size_t)n;
+    return 0;
+}
 
 static int parse_options(build *b, int argc, char **argv)
 {
     static const struct option options[] = {
-        {"out", required_argument, NULL, OPT_OUT}, CLI_COMMON_LONG_OPTIONS, {NULL, 0, NULL, 0}};
+        {"out", required_argument, NULL, OPT_OUT},
+        {"block-records", required_argument, NULL, OPT_BLOCK_RECORDS},
+        CLI_COMMON_LONG_OPTIONS,
+        {NULL, 0, NULL, 0}};
     cli_common_default(&b->common);
     cli_getopt_reset();
     int opt;
@@ -73,6 +105,12 @@ static int parse_options(build *b, int argc, char **argv)
         }
         if (opt == OPT_OUT) {
             b->out_override = optarg;
+            continue;
+        }
+        if (opt == OPT_BLOCK_RECORDS) {
+            if (parse_block_records(b, optarg) != 0) {
+                return CLI_EXIT_USAGE;
+            }
             continue;
         }
         if (opt == CLI_OPT_HELP) {
@@ -229,6 +267,10 @@ static int make_ingest(build *b)
     if (rc == 0) {
         rc = no_positionals("ingest", &b->ingest_args);
     }
+    if (rc == 0 && common.threads != 1) {
+        rc = cli_usage_error("build", "[ingest]: 'threads' is not a recipe key; use 'mtprep build "
+                                      "--threads N' (the recipe goes into the manifest)");
+    }
     if (rc != 0) {
         return rc == CLI_HELP_SHOWN ? CLI_EXIT_USAGE : rc;
     }
@@ -245,30 +287,24 @@ static int make_stage(build *b, int i, cli_common *common)
     int rc = 0;
     cli_getopt_reset();
     switch (i) {
-    case ST_NORMALIZE: {
-        mtp_normalize_options o;
-        mtp_normalize_options_default(&o);
-        if ((rc = cli_parse_normalize(a->argc, a->argv, common, &o)) == 0) {
-            st = mtp_normalize_new(&o, &b->stages[i], &err);
+    case ST_NORMALIZE:
+        mtp_normalize_options_default(&b->normalize_opts);
+        if ((rc = cli_parse_normalize(a->argc, a->argv, common, &b->normalize_opts)) == 0) {
+            st = mtp_normalize_new(&b->normalize_opts, &b->stages[i], &err);
         }
         break;
-    }
-    case ST_SEGMENT: {
-        mtp_segment_options o;
-        mtp_segment_options_default(&o);
-        if ((rc = cli_parse_segment(a->argc, a->argv, common, &o)) == 0) {
-            st = mtp_segment_new(&o, &b->stages[i], &err);
+    case ST_SEGMENT:
+        mtp_segment_options_default(&b->segment_opts);
+        if ((rc = cli_parse_segment(a->argc, a->argv, common, &b->segment_opts)) == 0) {
+            st = mtp_segment_new(&b->segment_opts, &b->stages[i], &err);
         }
         break;
-    }
-    case ST_FILTER: {
-        mtp_filter_options o;
-        mtp_filter_options_default(&o);
-        if ((rc = cli_parse_filter(a->argc, a->argv, common, &o)) == 0) {
-            st = mtp_filter_new(&o, &b->stages[i], &err);
+    case ST_FILTER:
+        mtp_filter_options_default(&b->filter_opts);
+        if ((rc = cli_parse_filter(a->argc, a->argv, common, &b->filter_opts)) == 0) {
+            st = mtp_filter_new(&b->filter_opts, &b->stages[i], &err);
         }
         break;
-    }
     case ST_DEDUP: {
         mtp_dedup_options o;
         mtp_dedup_options_default(&o);
@@ -291,6 +327,12 @@ static int make_stage(build *b, int i, cli_common *common)
     }
     if (rc == 0) {
         rc = no_positionals(stage_names[i], a);
+    }
+    if (rc == 0 && common->threads != 1) {
+        rc = cli_usage_error("build",
+                             "[%s]: 'threads' is not a recipe key; use 'mtprep build "
+                             "--threads N' (the recipe goes into the manifest)",
+                             stage_names[i]);
     }
     if (rc != 0) {
         return rc == CLI_HELP_SHOWN ? CLI_EXIT_USAGE : rc;
@@ -345,24 +387,95 @@ static void snapshot_upstream(build *b)
     }
 }
 
+/* The first message in pipeline order. A failure that came out of the
+ * worker threads (a chain's, or dedup's or write's on the output thread)
+ * wins over ingest's: it concerns records ingest emitted before failing. */
 static int report_error(build *b, mtp_status st)
 {
-    const char *msg = mtp_ingest_error(b->ingest);
-    for (int i = 0; i < ST_COUNT && msg[0] == '\0'; i++) {
+    const char *msg = b->par_failed ? mtp_parallel_error(b->par) : mtp_ingest_error(b->ingest);
+    for (int i = b->par_failed ? ST_DEDUP : 0; i < ST_COUNT && msg[0] == '\0'; i++) {
         msg = mtp_stage_error(b->stages[i]);
     }
     cli_error("build", "%s", msg[0] ? msg : mtp_status_str(st));
     return cli_exit_code(st);
 }
 
+/* ---- normalize .. filter on worker threads ------------------------------ */
+
+static mtp_status make_worker_chain(void *ctx, mtp_stage **stages, mtp_error *err)
+{
+    const build *b = ctx;
+    mtp_status st = mtp_normalize_new(&b->normalize_opts, &stages[0], err);
+    if (st == MTP_OK) {
+        st = mtp_segment_new(&b->segment_opts, &stages[1], err);
+    }
+    if (st == MTP_OK) {
+        st = mtp_filter_new(&b->filter_opts, &stages[2], err);
+    }
+    return st;
+}
+
+static mtp_status emit_to_workers(void *ctx, const mtp_record *rec)
+{
+    build *b = ctx;
+    return mtp_parallel_feed(b->par, rec);
+}
+
+static int start_workers(build *b)
+{
+    mtp_parallel_options o;
+    mtp_parallel_options_default(&o);
+    o.threads = b->common.threads;
+    o.stage_count = ST_DEDUP; /* normalize, segment, filter */
+    o.make_chain = make_worker_chain;
+    o.make_ctx = b;
+    o.sink = b->links[ST_DEDUP]; /* dedup and write run on the runner's output thread */
+    if (b->block_records > 0) {
+        o.block_records = b->block_records;
+    }
+    mtp_error err = {{0}};
+    const mtp_status st = mtp_parallel_new(&o, &b->par, &err);
+    if (st != MTP_OK) {
+        return make_failed("build", st, &err);
+    }
+    b->links[0].emit = emit_to_workers;
+    b->links[0].ctx = b;
+    return 0;
+}
+
+/* Drains the workers into dedup and gives the stand-in stages the merged
+ * counts, which the summary and the manifest read. */
+static mtp_status finish_workers(build *b, mtp_status st)
+{
+    const mtp_status finished = mtp_parallel_finish(b->par);
+    if (finished != MTP_OK) { /* about records ingest emitted before any failure of its own */
+        b->par_failed = 1;
+        st = finished;
+    }
+    for (int i = 0; i < ST_DEDUP; i++) {
+        *mtp_stage_counts_mut(b->stages[i]) = *mtp_parallel_counts(b->par, (unsigned)i);
+    }
+    return st;
+}
+
 static int run_chain(build *b)
 {
     wire_links(b);
+    if (b->common.threads > 1) {
+        const int rc = start_workers(b);
+        if (rc != 0) {
+            return rc;
+        }
+    }
     mtp_status st = MTP_OK;
     for (int i = 0; i < b->input_count && st == MTP_OK; i++) {
         st = mtp_ingest_path(b->ingest, b->inputs[i], &b->links[0]);
     }
-    for (int i = 0; i < ST_COUNT && st == MTP_OK; i++) {
+    const int first = b->par != NULL ? ST_DEDUP : 0;
+    if (b->par != NULL) {
+        st = finish_workers(b, st);
+    }
+    for (int i = first; i < ST_COUNT && st == MTP_OK; i++) {
         if (i == ST_WRITE) {
             snapshot_upstream(b);
         }
@@ -389,6 +502,7 @@ static void print_summaries(const build *b)
 
 static void release(build *b)
 {
+    mtp_parallel_free(b->par); /* first: its threads may feed dedup */
     for (int i = 0; i < ST_COUNT; i++) {
         mtp_stage_free(b->stages[i]);
     }

@@ -15,6 +15,7 @@
 #include "mtprep/filter.h"
 #include "mtprep/ingest.h"
 #include "mtprep/normalize.h"
+#include "mtprep/parallel.h"
 #include "mtprep/policy.h"
 #include "mtprep/reader.h"
 #include "mtprep/recipe.h"
