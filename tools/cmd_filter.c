@@ -1,18 +1,31 @@
-/* mtprep filter: drop records by length, character-class and content rules. */
+/* mtprep filter: drop unit and pair records by length, character-class,
+ * content and (for pairs) bitext rules. */
 #include <stdio.h>
 
 #include "cli.h"
 
 static const char usage[] =
     "Usage: mtprep filter [OPTIONS] [FILE...]\n"
-    "Reads unit (or pair) records from FILEs or stdin and writes those that pass\n"
+    "Reads unit or pair records from FILEs or stdin and writes those that pass\n"
     "every rule to stdout. Rules run in this order; the first match drops the\n"
     "record and counts dropped.RULE:\n"
     "  url_only, email_only, number_only   the text is one URL, e-mail address or number\n"
     "  too_short, too_long                 code points outside [--min-chars, --max-chars]\n"
     "  too_few_words, too_many_words       words outside [--min-words, --max-words]\n"
     "  nonletter_ratio                     share of non-letter, non-space code points\n"
-    "A pair record passes when both sides pass. Limits are inclusive.\n"
+    "A pair record must pass these on both sides (source first), then:\n"
+    "  identical        same letters and digits on both sides, case ignored\n"
+    "  length_ratio     longer/shorter side in code points above --max-length-ratio\n"
+    "  script_ratio     share of Latin-script letters on a side below its minimum\n"
+    "  email_mismatch   the sides hold different e-mail addresses\n"
+    "  url_mismatch     the sides hold different URLs (scheme, www. and case ignored)\n"
+    "  number_mismatch  the sides hold different numbers: 1.000,50 = 1,000.50,\n"
+    "                   10.500 = 10,500, 1,5 = 1.5, 10.30 = 10:30, 15.00 = 3 p.m.,\n"
+    "                   250 juta = 250 million; a number the other side spells\n"
+    "                   as a word (six, dua belas, Nov.) is forgiven\n"
+    "  langid           a side is not in its language (library hook; the CLI has\n"
+    "                   no identifier, so the rule is off)\n"
+    "Limits are inclusive.\n"
     "\n"
     "Options:\n"
     "      --min-chars N            fewest code points kept (default 10)\n"
@@ -23,6 +36,19 @@ static const char usage[] =
     "                               letters nor spaces, in [0,1] (default 0.5; 1: off)\n"
     "      --keep-url-email-number  keep texts that are only a URL, e-mail or number\n"
     "                               (default: drop them)\n"
+    "Pair options:\n"
+    "      --keep-identical         keep pairs whose sides are identical (default: drop)\n"
+    "      --max-length-ratio R     largest longer/shorter length ratio, >= 1\n"
+    "                               (default 3; 0: off)\n"
+    "      --length-ratio-min-chars N  check the ratio only when the longer side has\n"
+    "                               at least N code points (default 20)\n"
+    "      --min-latin-ratio R      smallest share of Latin letters on each side, in\n"
+    "                               [0,1] (default 0.9; 0: off)\n"
+    "      --src-min-latin-ratio R  the same for the source side alone (default 0.9)\n"
+    "      --tgt-min-latin-ratio R  the same for the target side alone (default 0.9)\n"
+    "      --keep-email-mismatch    keep pairs whose e-mail addresses differ\n"
+    "      --keep-url-mismatch      keep pairs whose URLs differ\n"
+    "      --keep-number-mismatch   keep pairs whose numbers differ\n"
     "Invalid UTF-8 in a text is bad input (dropped.invalid_utf8, or --on-error fail).\n"
     "\n";
 
@@ -32,7 +58,16 @@ enum {
     OPT_MIN_WORDS,
     OPT_MAX_WORDS,
     OPT_MAX_NONLETTER_RATIO,
-    OPT_KEEP_URL_EMAIL_NUMBER
+    OPT_KEEP_URL_EMAIL_NUMBER,
+    OPT_KEEP_IDENTICAL,
+    OPT_MAX_LENGTH_RATIO,
+    OPT_LENGTH_RATIO_MIN_CHARS,
+    OPT_MIN_LATIN_RATIO,
+    OPT_SRC_MIN_LATIN_RATIO,
+    OPT_TGT_MIN_LATIN_RATIO,
+    OPT_KEEP_EMAIL_MISMATCH,
+    OPT_KEEP_URL_MISMATCH,
+    OPT_KEEP_NUMBER_MISMATCH
 };
 
 static const struct option long_options[] = {
@@ -42,6 +77,15 @@ static const struct option long_options[] = {
     {"max-words", required_argument, NULL, OPT_MAX_WORDS},
     {"max-nonletter-ratio", required_argument, NULL, OPT_MAX_NONLETTER_RATIO},
     {"keep-url-email-number", no_argument, NULL, OPT_KEEP_URL_EMAIL_NUMBER},
+    {"keep-identical", no_argument, NULL, OPT_KEEP_IDENTICAL},
+    {"max-length-ratio", required_argument, NULL, OPT_MAX_LENGTH_RATIO},
+    {"length-ratio-min-chars", required_argument, NULL, OPT_LENGTH_RATIO_MIN_CHARS},
+    {"min-latin-ratio", required_argument, NULL, OPT_MIN_LATIN_RATIO},
+    {"src-min-latin-ratio", required_argument, NULL, OPT_SRC_MIN_LATIN_RATIO},
+    {"tgt-min-latin-ratio", required_argument, NULL, OPT_TGT_MIN_LATIN_RATIO},
+    {"keep-email-mismatch", no_argument, NULL, OPT_KEEP_EMAIL_MISMATCH},
+    {"keep-url-mismatch", no_argument, NULL, OPT_KEEP_URL_MISMATCH},
+    {"keep-number-mismatch", no_argument, NULL, OPT_KEEP_NUMBER_MISMATCH},
     CLI_COMMON_LONG_OPTIONS,
     {NULL, 0, NULL, 0}};
 
@@ -53,6 +97,70 @@ static int parse_count(const char *name, const char *arg, size_t *out)
     }
     *out = (size_t)value;
     return 0;
+}
+
+static int parse_share(const char *name, const char *arg, double *out)
+{
+    if (cli_parse_double(arg, 0.0, 1.0, out) != 0) {
+        return cli_usage_error("filter", "--%s: not a number in [0,1]: '%s'", name, arg);
+    }
+    return 0;
+}
+
+/* 0 or a ratio of at least 1. */
+static int parse_length_ratio(const char *arg, double *out)
+{
+    if (cli_parse_double(arg, 0.0, 1e9, out) != 0 || (*out != 0.0 && *out < 1.0)) {
+        return cli_usage_error("filter", "--max-length-ratio: not 0 or a number >= 1: '%s'", arg);
+    }
+    return 0;
+}
+
+static int latin_option(int opt, const char *arg, mtp_filter_options *opts)
+{
+    double share = 0.0;
+    const char *name = opt == OPT_MIN_LATIN_RATIO       ? "min-latin-ratio"
+                       : opt == OPT_SRC_MIN_LATIN_RATIO ? "src-min-latin-ratio"
+                                                        : "tgt-min-latin-ratio";
+    if (parse_share(name, arg, &share) != 0) {
+        return CLI_EXIT_USAGE;
+    }
+    if (opt != OPT_TGT_MIN_LATIN_RATIO) {
+        opts->src_min_latin_ratio = share;
+    }
+    if (opt != OPT_SRC_MIN_LATIN_RATIO) {
+        opts->tgt_min_latin_ratio = share;
+    }
+    return 0;
+}
+
+/* A pair option; returns 0 or CLI_EXIT_USAGE. */
+static int pair_option(int opt, const char *arg, mtp_filter_options *opts)
+{
+    switch (opt) {
+    case OPT_KEEP_IDENTICAL:
+        opts->drop_identical = 0;
+        return 0;
+    case OPT_MAX_LENGTH_RATIO:
+        return parse_length_ratio(arg, &opts->max_length_ratio);
+    case OPT_LENGTH_RATIO_MIN_CHARS:
+        return parse_count("length-ratio-min-chars", arg, &opts->length_ratio_min_chars);
+    case OPT_MIN_LATIN_RATIO:
+    case OPT_SRC_MIN_LATIN_RATIO:
+    case OPT_TGT_MIN_LATIN_RATIO:
+        return latin_option(opt, arg, opts);
+    case OPT_KEEP_EMAIL_MISMATCH:
+        opts->drop_email_mismatch = 0;
+        return 0;
+    case OPT_KEEP_URL_MISMATCH:
+        opts->drop_url_mismatch = 0;
+        return 0;
+    case OPT_KEEP_NUMBER_MISMATCH:
+        opts->drop_number_mismatch = 0;
+        return 0;
+    default:
+        return cli_usage_error("filter", "unknown option");
+    }
 }
 
 /* One stage option; returns 0 or CLI_EXIT_USAGE. */
@@ -68,16 +176,12 @@ static int stage_option(int opt, const char *arg, mtp_filter_options *opts)
     case OPT_MAX_WORDS:
         return parse_count("max-words", arg, &opts->max_words);
     case OPT_MAX_NONLETTER_RATIO:
-        if (cli_parse_double(arg, 0.0, 1.0, &opts->max_nonletter_ratio) != 0) {
-            return cli_usage_error("filter", "--max-nonletter-ratio: not a number in [0,1]: '%s'",
-                                   arg);
-        }
-        return 0;
+        return parse_share("max-nonletter-ratio", arg, &opts->max_nonletter_ratio);
     case OPT_KEEP_URL_EMAIL_NUMBER:
         opts->drop_url_email_number = 0;
         return 0;
     default:
-        return cli_usage_error("filter", "unknown option");
+        return pair_option(opt, arg, opts);
     }
 }
 
@@ -85,17 +189,16 @@ int cli_parse_filter(int argc, char **argv, cli_common *common, mtp_filter_optio
 {
     cli_common_default(common);
     mtp_filter_options_default(opts);
+    cli_getopt_reset();
     int opt = 0;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, "qv", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":qv", long_options, NULL)) != -1) {
         if (opt == CLI_OPT_HELP) {
             fputs(usage, stdout);
             fputs(cli_common_usage, stdout);
             return CLI_HELP_SHOWN;
         }
-        if (opt == '?') { /* getopt's own message would lack the "mtprep filter:" prefix */
-            return cli_usage_error("filter", "unknown option or missing argument: '%s'",
-                                   argv[optind - 1]);
+        if (opt == '?' || opt == ':') {
+            return cli_option_error("filter", opt, argv);
         }
         const int common_rc = cli_common_option(common, "filter", opt, optarg);
         if (common_rc == CLI_EXIT_USAGE) {
@@ -107,6 +210,12 @@ int cli_parse_filter(int argc, char **argv, cli_common *common, mtp_filter_optio
     }
     opts->on_error = common->on_error;
     return 0;
+}
+
+/* Makes one more filter stage for a worker thread. */
+static mtp_status make_filter(void *ctx, mtp_stage **out, mtp_error *err)
+{
+    return mtp_filter_new(ctx, out, err);
 }
 
 int cmd_filter(int argc, char **argv)
@@ -127,8 +236,8 @@ int cmd_filter(int argc, char **argv)
         cli_error("filter", "%s", err.message);
         return cli_exit_code(st);
     }
-    const int exit_code =
-        cli_run_record_stage("filter", stage, &common, argc - optind, argv + optind);
+    const int exit_code = cli_run_record_stage_parallel("filter", stage, make_filter, &opts,
+                                                        &common, argc - optind, argv + optind);
     mtp_stage_free(stage);
     return exit_code;
 }

@@ -1,4 +1,4 @@
-/* filter: rule filters on unit records; every drop counted by rule.
+/* filter: rule filters on unit and pair records; every drop counted by rule.
  *
  * Rules, checked in this order on the text of a unit (on each side of a pair
  * record, source first); the first that matches drops the record and counts
@@ -25,8 +25,58 @@
  *
  * Limits are inclusive: a text of exactly min_chars code points is kept.
  * Text that is not valid UTF-8 is bad input ("invalid_utf8") per on_error.
- * Pair-only rules (length ratio, identical sides) are future work; today a
- * pair passes when both sides pass the rules above.
+ *
+ * A pair record must pass the rules above on each side (source first), then
+ * the pair rules, in this order:
+ *
+ *   identical        the sides are equal once case is folded and everything
+ *                    but letters and digits is ignored (untranslated copies);
+ *   length_ratio     longer / shorter side in code points exceeds
+ *                    max_length_ratio, checked only when the longer side has
+ *                    at least length_ratio_min_chars code points (between
+ *                    very short texts the ratio says little); an empty side
+ *                    counts as a ratio above any limit;
+ *   script_ratio     on the source (target) side, the share of letters (L*)
+ *                    in the Latin script is below src_min_latin_ratio
+ *                    (tgt_min_latin_ratio); a side without letters passes;
+ *   email_mismatch   the multisets of e-mail addresses differ (compared
+ *                    case-folded);
+ *   url_mismatch     the multisets of URLs differ: tokens starting http://,
+ *                    https://, ftp:// or www., or a bare host whose last label
+ *                    is 2-24 lower-case ASCII letters ("kabarnusa.com/a";
+ *                    "Sp.KO." is a title, not a host), compared case-folded
+ *                    without scheme, "www." and a final '/';
+ *   number_mismatch  the multisets of numbers differ (see below);
+ *   langid           the caller's language check (mtp_filter_lang_fn) says a
+ *                    side is not in its expected language. The library ships
+ *                    no identifier: with no function set the rule is off.
+ *
+ * Numbers. A number is a run of decimal digits (any Nd, by value) in which
+ * single '.', ',' or ':' may stand between digits (':' reads as '.'). Its
+ * value is read so that Indonesian and English spellings meet: with both '.' and ',' present the
+ * last one is the decimal mark ("1.000,50" = "1,000.50" = 1000.5); one kind of
+ * mark used more than once groups thousands ("75.000.000" = "75,000,000");
+ * a single mark followed by exactly three digits groups thousands ("10.500" =
+ * "10,500" = 10500), otherwise it is the decimal mark ("1,5" = "1.5", and the
+ * times "10.30" = "10:30"). Leading zeros of the integer part and trailing
+ * zeros of the fraction are dropped ("08.00" = "8"). A scale word right after
+ * a number multiplies it: ribu/thousand 10^3, juta/million 10^6,
+ * miliar/billion 10^9, triliun/trillion 10^12 ("Rp 1,2 miliar" = "1.2
+ * billion" = "1,200,000,000"). A 12-hour clock time, an hour 1-12 followed
+ * by "a.m."/"am" or "p.m."/"pm", is read as the 24-hour time ("3 p.m." =
+ * "15.00", "8:30 a.m." = "08.30", "12 a.m." = "0"). '/' and '-' separate
+ * numbers ("15/11/2022" is 15, 11, 2022).
+ * A number found on one side only is forgiven when the other side spells it
+ * as a word: 0-19 and the tens in English ("six", "twenty-five"), nol-sembilan,
+ * sepuluh, sebelas, "X belas", "X puluh [Y]", seratus and seribu in
+ * Indonesian, and month names (capitalised: "November", "Nov.", "Mei") for the
+ * month number of a date; each word forgives one number. Any other number
+ * left unmatched on either side drops the pair. Known misses: large
+ * numbers in words ("tiga ratus", "three hundred"), dates written with the
+ * year on one side only ("Selasa (15/11/2022)" against "Tuesday, Nov. 15"),
+ * and ranges with one "p.m." ("2-4 p.m." reads as 2 and 16).
+ * Only the first MTP_FILTER_MAX_NUMBERS numbers and number words of a side
+ * are compared.
  */
 #ifndef MTPREP_FILTER_H
 #define MTPREP_FILTER_H
@@ -40,6 +90,18 @@
 extern "C" {
 #endif
 
+/* Which side of a pair a language check looks at. */
+typedef enum mtp_filter_side { MTP_FILTER_SRC = 0, MTP_FILTER_TGT = 1 } mtp_filter_side;
+
+/* The langid rule's hook: returns 1 when `text` (valid UTF-8, borrowed for
+ * the call) is in the language expected on `side`, 0 to drop the pair. It is
+ * called from the stage's feed, so with several worker threads it must be
+ * safe to call concurrently with the same ctx. */
+typedef int (*mtp_filter_lang_fn)(void *ctx, mtp_str text, mtp_filter_side side);
+
+/* Numbers (and number words) compared per side; more are ignored. */
+#define MTP_FILTER_MAX_NUMBERS 64
+
 typedef struct mtp_filter_options {
     size_t min_chars;           /* code points; default 10 */
     size_t max_chars;           /* default 1000; 0: no limit */
@@ -49,12 +111,24 @@ typedef struct mtp_filter_options {
     int drop_url_email_number;  /* nonzero (default): drop text that is only a URL, e-mail or number
                                  */
     mtp_on_error on_error;      /* for invalid UTF-8; default skip */
+    /* pair rules */
+    int drop_identical;            /* nonzero (default): rule identical */
+    double max_length_ratio;       /* >= 1; default 3.0; 0 disables length_ratio */
+    size_t length_ratio_min_chars; /* longer side at least this long; default 20 */
+    double src_min_latin_ratio;    /* in [0,1]; default 0.9; 0 disables */
+    double tgt_min_latin_ratio;    /* in [0,1]; default 0.9; 0 disables */
+    int drop_email_mismatch;       /* nonzero (default): rule email_mismatch */
+    int drop_url_mismatch;         /* nonzero (default): rule url_mismatch */
+    int drop_number_mismatch;      /* nonzero (default): rule number_mismatch */
+    mtp_filter_lang_fn lang_check; /* NULL (default): rule langid off */
+    void *lang_ctx;                /* passed to lang_check, borrowed */
 } mtp_filter_options;
 
 void mtp_filter_options_default(mtp_filter_options *opts);
 
 /* Creates the stage. Returns MTP_OK, MTP_ERR_NOMEM, or MTP_ERR_USAGE for
- * inconsistent options (min above max, ratio outside [0,1]); the message
+ * inconsistent options (min above max, a share outside [0,1], a length
+ * ratio other than 0 below 1); the message
  * goes to *err, which may be NULL. */
 mtp_status mtp_filter_new(const mtp_filter_options *opts, mtp_stage **out, mtp_error *err);
 

@@ -1,7 +1,8 @@
 /* Unit tests of the filter stage: each rule at its boundary (kept at the
  * limit, dropped one past it), the URL/e-mail/number shapes, the fixed rule
- * order, pair records, invalid UTF-8 under both policies, option checks and
- * allocation failure. Every test checks the exact output and the counts. */
+ * order, pair records and each pair rule at its boundary, invalid UTF-8
+ * under both policies, option checks and allocation failure. Every test checks the exact output and
+ * the counts. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -343,6 +344,399 @@ static void test_pair_target_rule_drops_pair(void **state)
     mtp_stage_free(stage);
 }
 
+/* ---- pair rules --------------------------------------------------------- */
+
+/* Options with every unit and pair rule off. */
+static mtp_filter_options no_pair_rules(void)
+{
+    mtp_filter_options o = no_rules();
+    o.drop_identical = 0;
+    o.max_length_ratio = 0.0;
+    o.src_min_latin_ratio = 0.0;
+    o.tgt_min_latin_ratio = 0.0;
+    o.drop_email_mismatch = 0;
+    o.drop_url_mismatch = 0;
+    o.drop_number_mismatch = 0;
+    return o;
+}
+
+/* Runs one pair record "d TAB 1.1=1.1 TAB src TAB tgt TAB 0.5000" through a
+ * stage made from `o` and checks it is kept or dropped as `want_reason`. */
+static void expect_pair(const mtp_filter_options *o, const char *src, const char *tgt,
+                        const char *want_reason)
+{
+    mtp_stage *stage = new_stage(o);
+    char line[2048];
+    snprintf(line, sizeof line, "d\t1.1=1.1\t%s\t%s\t0.5000\n", src, tgt);
+    test_collector out;
+    assert_status(test_run_stage(stage, line, &out), MTP_OK, mtp_stage_error(stage));
+    const mtp_counts *c = mtp_stage_counts(stage);
+    if (want_reason == NULL) {
+        assert_string_equal(out.text, line);
+        assert_int_equal(mtp_counts_dropped(c), 0);
+    } else {
+        char name[MTP_COUNT_NAME_MAX];
+        snprintf(name, sizeof name, "dropped.%s", want_reason);
+        assert_string_equal(out.text, "");
+        assert_int_equal(mtp_counts_get(c, name), 1);
+        assert_int_equal(mtp_counts_dropped(c), 1);
+    }
+    assert_true(mtp_counts_balanced(c));
+    test_collector_release(&out);
+    mtp_stage_free(stage);
+}
+
+static mtp_filter_options identical_only(void)
+{
+    mtp_filter_options o = no_pair_rules();
+    o.drop_identical = 1;
+    return o;
+}
+
+/* Case, punctuation and spacing do not make a copy a translation. */
+static void test_pair_identical_dropped(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = identical_only();
+    expect_pair(&o, "Jakarta Fair 2023.", "JAKARTA  FAIR 2023!", "identical");
+    expect_pair(&o, "\xc3\x89tude", "\xc3\xa9tude", "identical"); /* non-ASCII case */
+}
+
+static void test_pair_identical_one_letter_differs_kept(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = identical_only();
+    expect_pair(&o, "Jakarta Fair 2023.", "Jakarta Fair 2024.", NULL);
+    expect_pair(&o, "Harga naik", "Harga naik lagi", NULL);
+}
+
+static void test_pair_keep_identical(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = no_pair_rules();
+    expect_pair(&o, "Jakarta Fair 2023.", "Jakarta Fair 2023.", NULL);
+}
+
+static mtp_filter_options ratio_only(void)
+{
+    mtp_filter_options o = no_pair_rules();
+    o.max_length_ratio = 3.0;
+    o.length_ratio_min_chars = 20;
+    return o;
+}
+
+/* 30 code points against 10: a ratio of exactly 3 is kept, 31 is not. */
+static void test_pair_length_ratio_at_limit_kept(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = ratio_only();
+    expect_pair(&o, "abcdefghij abcdefghij abcdefgh", "abcdefghi\xc3\xa9", NULL);
+}
+
+static void test_pair_length_ratio_above_limit_dropped(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = ratio_only();
+    expect_pair(&o, "abcdefghij abcdefghij abcdefghi", "abcdefghij", "length_ratio");
+    expect_pair(&o, "abcdefghij", "abcdefghij abcdefghij abcdefghi", "length_ratio");
+}
+
+/* Below the guard the ratio is not checked: 19 against 1 is kept, 20 against
+ * 6 (3.33) is dropped. */
+static void test_pair_length_ratio_guard(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = ratio_only();
+    expect_pair(&o, "Iya, memang begitu.", "Y", NULL);
+    expect_pair(&o, "Iya, memang begitu..", "Indeed", "length_ratio");
+}
+
+static void test_pair_length_ratio_zero_is_off(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = no_pair_rules();
+    expect_pair(&o, "abcdefghij abcdefghij abcdefghij abcdefghij", "a", NULL);
+}
+
+static mtp_filter_options latin_only(double min_ratio)
+{
+    mtp_filter_options o = no_pair_rules();
+    o.src_min_latin_ratio = min_ratio;
+    o.tgt_min_latin_ratio = min_ratio;
+    return o;
+}
+
+/* "abcdefghi" + one Cyrillic letter: 9 of 10 letters Latin. */
+static void test_pair_script_ratio_at_limit_kept(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = latin_only(0.9);
+    expect_pair(&o, "Harga naik", "abcdefghi \xd0\x96", NULL);
+}
+
+static void test_pair_script_ratio_below_limit_dropped(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = latin_only(0.9);
+    expect_pair(&o, "Harga naik", "abcdefgh \xd0\x96\xd0\x96", "script_ratio");
+    expect_pair(&o, "\xd0\xa6\xd0\xb5\xd0\xbd\xd1\x8b", "Prices", "script_ratio");
+}
+
+/* Digits and punctuation are not letters; a side without letters passes. */
+static void test_pair_script_ratio_ignores_nonletters(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = latin_only(1.0);
+    expect_pair(&o, "Harga 1.000 (naik)!", "2023", NULL);
+}
+
+/* Each side has its own minimum. */
+static void test_pair_script_ratio_per_side(void **state)
+{
+    (void)state;
+    mtp_filter_options o = no_pair_rules();
+    o.tgt_min_latin_ratio = 0.9;
+    expect_pair(&o, "\xd0\xa6\xd0\xb5\xd0\xbd\xd1\x8b", "Prices", NULL);
+    expect_pair(&o, "Prices", "\xd0\xa6\xd0\xb5\xd0\xbd\xd1\x8b", "script_ratio");
+}
+
+static mtp_filter_options links_only(void)
+{
+    mtp_filter_options o = no_pair_rules();
+    o.drop_email_mismatch = 1;
+    o.drop_url_mismatch = 1;
+    return o;
+}
+
+static void test_pair_email_mismatch_dropped(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = links_only();
+    expect_pair(&o, "Kirim ke redaksi@kabarnusa.com hari ini.",
+                "Write to news@kabarnusa.com today.", "email_mismatch");
+    expect_pair(&o, "Kirim ke redaksi@kabarnusa.com hari ini.", "Write to the newsroom today.",
+                "email_mismatch");
+}
+
+static void test_pair_email_same_kept(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = links_only();
+    expect_pair(&o, "Kirim ke Redaksi@KabarNusa.com hari ini.",
+                "Write to (redaksi@kabarnusa.com) today.", NULL);
+}
+
+static void test_pair_url_mismatch_dropped(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = links_only();
+    expect_pair(&o, "Lihat kabarnusa.com/jadwal untuk rinciannya.",
+                "See kabarnusa.com/tarif for details.", "url_mismatch");
+    expect_pair(&o, "Lihat https://kabarnusa.com/jadwal sekarang.", "See the website now.",
+                "url_mismatch");
+}
+
+/* Scheme, "www.", case and a final '/' do not count. */
+static void test_pair_url_spellings_kept(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = links_only();
+    expect_pair(&o, "Lihat kabarnusa.com/jadwal untuk rinciannya.",
+                "See https://www.KabarNusa.com/jadwal/ for details.", NULL);
+}
+
+/* Titles such as "Sp.KO." or "S.Sos." on one side only are not hosts. */
+static void test_pair_url_titles_not_hosts(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = links_only();
+    expect_pair(&o, "Ketua panitia, dr. Fajar Nugroho, Sp.KO., mengingatkan peserta.",
+                "The head of the committee, Fajar Nugroho, reminded runners.", NULL);
+    expect_pair(&o, "Juru bicara Dewi Anggraini, S.Sos., menyebut angka itu.",
+                "Spokeswoman Dewi Anggraini gave the figure.", NULL);
+}
+
+static mtp_filter_options numbers_only(void)
+{
+    mtp_filter_options o = no_pair_rules();
+    o.drop_number_mismatch = 1;
+    return o;
+}
+
+/* Indonesian and English separators meet: 1.000,50 = 1,000.50. */
+static void test_pair_numbers_separators_kept(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = numbers_only();
+    expect_pair(&o, "Harga Rp 12.750,50 per kilogram.", "The price is 12,750.50 rupiah a kilo.",
+                NULL);
+    expect_pair(&o, "Naik dari Rp 10.500 menjadi Rp 10.800.", "Up from 10,500 to 10,800 rupiah.",
+                NULL);
+    expect_pair(&o, "Ia menjual 1,5 ton per hari.", "She sells 1.5 tons a day.", NULL);
+    expect_pair(&o, "Sebanyak 850.000 orang.", "Some 850,000 people.", NULL);
+    expect_pair(&o, "Dana Rp 75.000.000 disiapkan.", "Funds of 75,000,000 rupiah.", NULL);
+}
+
+/* Times: 10.30 = 10:30, and 08.00 = 8:00 (zeros dropped). */
+static void test_pair_numbers_times_kept(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = numbers_only();
+    expect_pair(&o, "Mulai pukul 10.30 WIB.", "It starts at 10:30 a.m.", NULL);
+    expect_pair(&o, "Buka pukul 08.00 WIB.", "Opens at 8:00.", NULL);
+}
+
+/* juta/million, miliar/billion, ribu/thousand scale the number before them. */
+static void test_pair_numbers_scale_words_kept(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = numbers_only();
+    expect_pair(&o, "Dana Rp 250 juta.", "A fund of 250 million rupiah.", NULL);
+    expect_pair(&o, "Dana Rp 75.000.000.", "A fund of 75 million rupiah.", NULL);
+    expect_pair(&o, "Nilainya Rp 1,2 miliar.", "It cost 1.2 billion rupiah.", NULL);
+    expect_pair(&o, "Ada 12 ribu pengunjung.", "There were 12,000 visitors.", NULL);
+}
+
+static void test_pair_numbers_differ_dropped(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = numbers_only();
+    expect_pair(&o, "Air merendam 340 rumah.", "Water flooded 430 houses.", "number_mismatch");
+    expect_pair(&o, "Sebanyak 3.000 pelari ikut.", "Thousands of runners took part.",
+                "number_mismatch");
+    expect_pair(&o, "Harga 1,5 juta.", "The price is 15 million.", "number_mismatch");
+    expect_pair(&o, "Skor 2-1.", "The score was 21.", "number_mismatch");
+}
+
+/* The same numbers in another order, and repeated, compare as multisets. */
+static void test_pair_numbers_multiset(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = numbers_only();
+    expect_pair(&o, "Antara 5 dan 7, lalu 5 lagi.", "Five again after 7 and 5.", NULL);
+    expect_pair(&o, "Ada 2 rumah dan 2 toko.", "There are 2 houses and shops.", "number_mismatch");
+}
+
+/* A number spelled as a word on the other side is forgiven, once. */
+static void test_pair_numbers_words_forgiven(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = numbers_only();
+    expect_pair(&o, "Tim mendirikan 2 dapur umum.", "The team set up two public kitchens.", NULL);
+    expect_pair(&o, "Pembangunan memakan waktu enam bulan.", "Construction took 6 months.", NULL);
+    expect_pair(&o, "Ada dua belas desa.", "There are 12 villages.", NULL);
+    expect_pair(&o, "Ada 25 desa.", "There are twenty-five villages.", NULL);
+    expect_pair(&o, "Ada dua puluh lima desa.", "There are 25 villages.", NULL);
+    expect_pair(&o, "Ada 2 rumah dan 2 toko.", "There are two houses and shops.",
+                "number_mismatch");
+}
+
+/* Month names (capitalised) forgive the month of a numeric date. */
+static void test_pair_numbers_month_names_forgiven(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = numbers_only();
+    expect_pair(&o, "Diresmikan pada Selasa (15/11/2022).", "Opened on Tuesday, Nov. 15, 2022.",
+                NULL);
+    expect_pair(&o, "Digelar pada 21/5/2023.", "Held on May 21, 2023.", NULL);
+    expect_pair(&o, "Digelar pada 21/5/2023.", "It may be held on 21, 2023.", "number_mismatch");
+}
+
+/* Digits of any script count by value. */
+/* A 12-hour time meets the 24-hour one: 3 p.m. = 15.00, 12:30 a.m. = 00.30. */
+static void test_pair_numbers_12_hour_clock(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = numbers_only();
+    expect_pair(&o, "Kelas mulai pukul 15.00 WIB.", "Classes start at 3 p.m.", NULL);
+    expect_pair(&o, "Buka pukul 08.00-14.00 WIB.", "Open from 8 a.m. to 2 P.M. daily.", NULL);
+    expect_pair(&o, "Pukul 12.00 dan 00.30.", "At 12 p.m. and 12:30 am.", NULL);
+    expect_pair(&o, "Mulai pukul 15.30.", "From 3:30pm.", NULL);
+    expect_pair(&o, "Mulai pukul 03.00.", "From 3 p.m.", "number_mismatch");
+    expect_pair(&o, "Ada 3 ampul.", "There were 15 ampoules.", "number_mismatch");
+}
+
+static void test_pair_numbers_any_decimal_digits(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = numbers_only();
+    expect_pair(&o, "Ada \xd9\xa1\xd9\xa2 rumah.", "There are 12 houses.", NULL);
+    expect_pair(&o, "Ada \xd9\xa1\xd9\xa3 rumah.", "There are 12 houses.", "number_mismatch");
+}
+
+static void test_pair_keep_number_mismatch(void **state)
+{
+    (void)state;
+    const mtp_filter_options o = no_pair_rules();
+    expect_pair(&o, "Air merendam 340 rumah.", "Water flooded 430 houses.", NULL);
+}
+
+/* The langid hook sees each side with its name; 0 drops the pair. */
+static int fake_lang_check(void *ctx, mtp_str text, mtp_filter_side side)
+{
+    int *calls = ctx;
+    (*calls)++;
+    const int english = text.len >= 4 && memcmp(text.ptr, "The ", 4) == 0;
+    return side == MTP_FILTER_SRC ? !english : english;
+}
+
+static void test_pair_langid_hook(void **state)
+{
+    (void)state;
+    int calls = 0;
+    mtp_filter_options o = no_pair_rules();
+    o.lang_check = fake_lang_check;
+    o.lang_ctx = &calls;
+    expect_pair(&o, "Harga naik.", "The price rose.", NULL);
+    assert_int_equal(calls, 2);
+    expect_pair(&o, "The price rose.", "The price rose.", "langid");
+    expect_pair(&o, "Harga naik.", "Harga naik.", "langid");
+}
+
+/* The pair rules run in their fixed order after the unit rules of both sides. */
+static void test_pair_rule_order(void **state)
+{
+    (void)state;
+    mtp_filter_options o;
+    mtp_filter_options_default(&o);
+    expect_pair(&o, "Harga naik 5 persen.", "Prices rose.", "too_few_words");
+    expect_pair(&o, "Harga naik 5 persen hari ini.", "Harga naik 5 persen hari ini.", "identical");
+    expect_pair(&o, "Harga naik 5 persen hari ini di seluruh pasar kota.", "Prices rose 6%.",
+                "length_ratio");
+    expect_pair(&o, "Harga naik 5 persen di kabarnusa.com/a hari ini.",
+                "Prices rose 6 percent today, kabarnusa.com/b says.", "url_mismatch");
+}
+
+static void test_pair_defaults_keep_translation(void **state)
+{
+    (void)state;
+    mtp_filter_options o;
+    mtp_filter_options_default(&o);
+    expect_pair(&o,
+                "Pemerintah kabupaten menyiapkan dana darurat sebesar Rp 250 juta untuk kebutuhan "
+                "logistik selama sepekan.",
+                "The regency government has set aside an emergency fund of 250 million rupiah for "
+                "a week of supplies.",
+                NULL);
+}
+
+static void test_pair_bad_length_ratio_rejected(void **state)
+{
+    (void)state;
+    mtp_filter_options o;
+    mtp_filter_options_default(&o);
+    o.max_length_ratio = 0.5;
+    mtp_stage *stage = NULL;
+    mtp_error err = {""};
+    assert_status(mtp_filter_new(&o, &stage, &err), MTP_ERR_USAGE, NULL);
+    assert_null(stage);
+    assert_string_equal(err.message, "--max-length-ratio must be 0 or at least 1");
+    mtp_filter_options_default(&o);
+    o.tgt_min_latin_ratio = 1.5;
+    assert_status(mtp_filter_new(&o, &stage, &err), MTP_ERR_USAGE, NULL);
+    assert_string_equal(err.message, "--min-latin-ratio must be in [0,1]");
+}
+
 /* ---- bad input and options --------------------------------------------- */
 
 static mtp_status feed_text(mtp_stage *stage, const char *text, test_collector *out)
@@ -447,6 +841,36 @@ int main(void)
         cmocka_unit_test(test_defaults_keep_news_sentence),
         cmocka_unit_test(test_many_records_exact_output),
         cmocka_unit_test(test_pair_target_rule_drops_pair),
+        cmocka_unit_test(test_pair_identical_dropped),
+        cmocka_unit_test(test_pair_identical_one_letter_differs_kept),
+        cmocka_unit_test(test_pair_keep_identical),
+        cmocka_unit_test(test_pair_length_ratio_at_limit_kept),
+        cmocka_unit_test(test_pair_length_ratio_above_limit_dropped),
+        cmocka_unit_test(test_pair_length_ratio_guard),
+        cmocka_unit_test(test_pair_length_ratio_zero_is_off),
+        cmocka_unit_test(test_pair_script_ratio_at_limit_kept),
+        cmocka_unit_test(test_pair_script_ratio_below_limit_dropped),
+        cmocka_unit_test(test_pair_script_ratio_ignores_nonletters),
+        cmocka_unit_test(test_pair_script_ratio_per_side),
+        cmocka_unit_test(test_pair_email_mismatch_dropped),
+        cmocka_unit_test(test_pair_email_same_kept),
+        cmocka_unit_test(test_pair_url_mismatch_dropped),
+        cmocka_unit_test(test_pair_url_spellings_kept),
+        cmocka_unit_test(test_pair_url_titles_not_hosts),
+        cmocka_unit_test(test_pair_numbers_separators_kept),
+        cmocka_unit_test(test_pair_numbers_times_kept),
+        cmocka_unit_test(test_pair_numbers_scale_words_kept),
+        cmocka_unit_test(test_pair_numbers_differ_dropped),
+        cmocka_unit_test(test_pair_numbers_multiset),
+        cmocka_unit_test(test_pair_numbers_words_forgiven),
+        cmocka_unit_test(test_pair_numbers_month_names_forgiven),
+        cmocka_unit_test(test_pair_numbers_12_hour_clock),
+        cmocka_unit_test(test_pair_numbers_any_decimal_digits),
+        cmocka_unit_test(test_pair_keep_number_mismatch),
+        cmocka_unit_test(test_pair_langid_hook),
+        cmocka_unit_test(test_pair_rule_order),
+        cmocka_unit_test(test_pair_defaults_keep_translation),
+        cmocka_unit_test(test_pair_bad_length_ratio_rejected),
         cmocka_unit_test(test_invalid_utf8_skip_counted),
         cmocka_unit_test(test_invalid_utf8_fail_names_record),
         cmocka_unit_test(test_min_above_max_rejected),
