@@ -527,3 +527,26 @@ int cli_run_record_stage_parallel(const char *cmd, mtp_stage *stage, cli_stage_m
     const int report = cli_report_counts(cmd, mtp_stage_counts(stage), common);
     return st != MTP_OK ? cli_exit_code(st) : report;
 }
+
+int cli_report_new_failed(const char *cmd, mtp_status st, const mtp_error *err)
+{
+    const char *msg = err->message[0] ? err->message : mtp_status_str(st);
+    if (st == MTP_ERR_USAGE) {
+        return cli_usage_error(cmd, "%s", msg);
+    }
+    cli_error(cmd, "%s", msg);
+    return cli_exit_code(st);
+}
+
+int cli_run_stage_and_free(const char *cmd, mtp_stage *stage, cli_stage_make_fn make,
+                           void *make_ctx, const cli_common *common, int argc, char **argv)
+{
+    const int input_count = argc - optind;
+    char *const *inputs = argv + optind;
+    const int exit_code =
+        make != NULL
+            ? cli_run_record_stage_parallel(cmd, stage, make, make_ctx, common, input_count, inputs)
+            : cli_run_record_stage(cmd, stage, common, input_count, inputs);
+    mtp_stage_free(stage);
+    return exit_code;
+}

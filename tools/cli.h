@@ -114,6 +114,17 @@ int cli_run_record_stage_parallel(const char *cmd, mtp_stage *stage, cli_stage_m
                                   void *make_ctx, const cli_common *common, int input_count,
                                   char *const *inputs);
 
+/* Reports a stage or object that could not be made: invalid options
+ * (MTP_ERR_USAGE) as a usage error (exit 2), anything else as an error with
+ * its exit code. Returns the exit code. */
+int cli_report_new_failed(const char *cmd, mtp_status st, const mtp_error *err);
+
+/* The tail of a record-stage subcommand: runs `stage` over the positional
+ * arguments argv[optind..] (on --threads workers when `make` is not NULL),
+ * frees it, and returns the exit code. */
+int cli_run_stage_and_free(const char *cmd, mtp_stage *stage, cli_stage_make_fn make,
+                           void *make_ctx, const cli_common *common, int argc, char **argv);
+
 /* Finishes a run's reporting: summary line, --counts file. Returns 0 or
  * CLI_EXIT_FAILURE when the counts file could not be written. */
 int cli_report_counts(const char *cmd, const mtp_counts *counts, const cli_common *common);

@@ -179,11 +179,7 @@ int cmd_align(int argc, char **argv)
     mtp_error err = {{0}};
     const mtp_status st = mtp_aligner_new(&opts, &a, &err);
     if (st != MTP_OK) {
-        if (st == MTP_ERR_USAGE) {
-            return cli_usage_error("align", "%s", err.message);
-        }
-        cli_error("align", "%s", err.message);
-        return cli_exit_code(st);
+        return cli_report_new_failed("align", st, &err);
     }
     const mtp_status run_st = run(a, &common, argv + optind);
     const int report = cli_report_counts("align", mtp_aligner_counts(a), &common);

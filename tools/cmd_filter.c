@@ -230,14 +230,7 @@ int cmd_filter(int argc, char **argv)
     mtp_error err = {{0}};
     const mtp_status st = mtp_filter_new(&opts, &stage, &err);
     if (st != MTP_OK) {
-        if (st == MTP_ERR_USAGE) {
-            return cli_usage_error("filter", "%s", err.message);
-        }
-        cli_error("filter", "%s", err.message);
-        return cli_exit_code(st);
+        return cli_report_new_failed("filter", st, &err);
     }
-    const int exit_code = cli_run_record_stage_parallel("filter", stage, make_filter, &opts,
-                                                        &common, argc - optind, argv + optind);
-    mtp_stage_free(stage);
-    return exit_code;
+    return cli_run_stage_and_free("filter", stage, make_filter, &opts, &common, argc, argv);
 }

@@ -96,6 +96,12 @@ int cli_parse_normalize(int argc, char **argv, cli_common *common, mtp_normalize
     return 0;
 }
 
+/* Makes one more normalize stage per worker thread, from the same options. */
+static mtp_status make_normalize(void *opts, mtp_stage **out, mtp_error *err)
+{
+    return mtp_normalize_new(opts, out, err);
+}
+
 int cmd_normalize(int argc, char **argv)
 {
     cli_common common;
@@ -108,11 +114,7 @@ int cmd_normalize(int argc, char **argv)
     mtp_error err = {{0}};
     const mtp_status st = mtp_normalize_new(&opts, &stage, &err);
     if (st != MTP_OK) {
-        cli_error("normalize", "%s", err.message);
-        return cli_exit_code(st);
+        return cli_report_new_failed("normalize", st, &err);
     }
-    const int exit_code =
-        cli_run_record_stage("normalize", stage, &common, argc - optind, argv + optind);
-    mtp_stage_free(stage);
-    return exit_code;
+    return cli_run_stage_and_free("normalize", stage, make_normalize, &opts, &common, argc, argv);
 }

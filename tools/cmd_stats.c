@@ -247,8 +247,7 @@ int cmd_stats(int argc, char **argv)
     mtp_error err = {{0}};
     const mtp_status st = mtp_stats_new(&stage, &err);
     if (st != MTP_OK) {
-        cli_error("stats", "%s", err.message);
-        return cli_exit_code(st);
+        return cli_report_new_failed("stats", st, &err);
     }
     const int loaded = load_stage_counts(stage, &o);
     if (loaded != CLI_EXIT_OK) {
