@@ -6,8 +6,14 @@
  * Code points are read with ICU's U8_NEXT, which rejects overlongs,
  * surrogates and values past U+10FFFF (Unicode ch. 3, D92).
  *
- * Key set: open addressing, linear probing, load <= 0.75, doubling; memory
- * is the table alone, at most max_bytes counting old + new during a resize.
+ * Key set: an ordered linear-probing table (Amble and Knuth's ordered hash
+ * table, with a home slot monotone in the key, so the whole table is one
+ * sorted array with gaps); load <= 0.8, grown 1.5x in place. Memory is the
+ * table alone, at most max_bytes, 8 bytes per slot: once past the first
+ * table, <= 15 bytes per key plus the 512-byte tail (<= 15.7 in all). The
+ * in-place growth relies on realloc not copying: glibc moves a block of 32
+ * MiB or more (always mmapped) with mremap; a smaller one may be copied, a
+ * transient old + new of at most 64 MiB.
  */
 #include "keys.h"
 
@@ -174,62 +180,167 @@ mtp_status mtp_record_key(const mtp_record *rec, mtp_dedup_key kind, mtp_dedup_s
 /* Key set                                                                  */
 /* ======================================================================== */
 
-static size_t table_bytes(size_t slot_count)
+/* Bytes of a table with `home_count` home slots plus the overflow tail. */
+static size_t table_bytes(size_t home_count)
 {
-    return slot_count * sizeof(uint64_t);
+    return (home_count + MTP_KEYSET_TAIL_SLOTS) * sizeof(uint64_t);
+}
+
+/* Where a key's probe starts: the key's top 32 bits scaled to home_count.
+ * Monotone in the key, which is what keeps the whole table sorted. */
+static size_t home_of(uint64_t key, size_t home_count)
+{
+    return (size_t)(((key >> 32) * (uint64_t)home_count) >> 32);
 }
 
 mtp_status mtp_keyset_init(mtp_keyset *set, size_t max_bytes)
 {
     memset(set, 0, sizeof *set);
     set->max_bytes = max_bytes;
-    size_t slots = 1024;
-    while (slots >= MTP_KEYSET_MIN_SLOTS && table_bytes(slots) > max_bytes) {
-        slots /= 2;
+    size_t homes = 1024;
+    while (homes >= MTP_KEYSET_MIN_SLOTS && table_bytes(homes) > max_bytes) {
+        homes /= 2;
     }
-    if (slots < MTP_KEYSET_MIN_SLOTS) {
+    if (homes < MTP_KEYSET_MIN_SLOTS) {
         return MTP_ERR_LIMIT;
     }
-    set->slots = mtp_calloc(slots, sizeof(uint64_t));
+    set->slots = mtp_calloc(homes + MTP_KEYSET_TAIL_SLOTS, sizeof(uint64_t));
     if (set->slots == NULL) {
         return MTP_ERR_NOMEM;
     }
-    set->slot_count = slots;
+    set->home_count = homes;
     return MTP_OK;
 }
 
-/* The slot holding `key`, or the empty slot where it would go. */
-static size_t probe(const uint64_t *slots, size_t slot_count, uint64_t key)
+/* The slot where `key` is or would be inserted: the first slot at or after
+ * its home that is empty or holds a key >= `key`. May be the table's end. */
+static size_t probe(const mtp_keyset *set, uint64_t key)
 {
-    const size_t mask = slot_count - 1;
-    size_t i = (size_t)key & mask;
-    while (slots[i] != 0 && slots[i] != key) {
-        i = (i + 1) & mask;
+    const size_t total = set->home_count + MTP_KEYSET_TAIL_SLOTS;
+    size_t i = home_of(key, set->home_count);
+    while (i < total && set->slots[i] != 0 && set->slots[i] < key) {
+        i++;
     }
     return i;
 }
 
+/* Where the sorted keys would end if placed into `homes` home slots; the
+ * placement fits when the result is below homes + MTP_KEYSET_TAIL_SLOTS. */
+static size_t placement_end(const mtp_keyset *set, size_t homes)
+{
+    const size_t total = set->home_count + MTP_KEYSET_TAIL_SLOTS;
+    size_t next = 0; /* first free slot after the keys placed so far */
+    for (size_t i = 0; i < total; i++) {
+        if (set->slots[i] != 0) {
+            const size_t home = home_of(set->slots[i], homes);
+            next = (home > next ? home : next) + 1;
+        }
+    }
+    return next;
+}
+
+/* Rehashes in place into `homes` home slots, already allocated. Keys move
+ * right to the end of the table (sorted, packed), then left to their new
+ * places; each new place is at or before the key's packed slot, so no key
+ * is overwritten before it moves. */
+static void rehash_in_place(mtp_keyset *set, size_t old_total, size_t homes)
+{
+    uint64_t *slots = set->slots;
+    const size_t total = homes + MTP_KEYSET_TAIL_SLOTS;
+    size_t packed = total;
+    for (size_t i = old_total; i-- > 0;) {
+        if (slots[i] != 0) {
+            slots[--packed] = slots[i];
+        }
+    }
+    memset(slots, 0, packed * sizeof *slots);
+    size_t next = 0;
+    for (size_t i = packed; i < total; i++) {
+        const uint64_t key = slots[i];
+        const size_t home = home_of(key, homes);
+        const size_t place = home > next ? home : next;
+        assert(place <= i);
+        slots[i] = 0;
+        slots[place] = key;
+        next = place + 1;
+    }
+    set->home_count = homes;
+}
+
+/* Home slots of the next table: 1.5x, so that the load after growing stays
+ * >= 0.53 (<= 15 bytes per key, tail aside), capped by max_bytes and by the 32-bit home
+ * scale; 0 when it cannot grow by at least an eighth. */
+static size_t next_home_count(const mtp_keyset *set)
+{
+    size_t homes = set->home_count + set->home_count / 2;
+    const size_t cap_by_bytes = set->max_bytes / sizeof(uint64_t);
+    const size_t cap =
+        cap_by_bytes > MTP_KEYSET_TAIL_SLOTS ? cap_by_bytes - MTP_KEYSET_TAIL_SLOTS : 0;
+    homes = homes < cap ? homes : cap;
+    homes = homes < UINT32_MAX ? homes : UINT32_MAX;
+    return homes >= set->home_count + set->home_count / 8 ? homes : 0;
+}
+
+/* Grows the table in place (realloc, then rehash within the block): no
+ * second table, so growth never needs old + new bytes at once. */
 static mtp_status grow(mtp_keyset *set)
 {
-    const size_t new_count = set->slot_count * 2;
-    const size_t old_bytes = table_bytes(set->slot_count);
-    if (new_count < set->slot_count || table_bytes(new_count) / 2 != old_bytes ||
-        old_bytes + table_bytes(new_count) > set->max_bytes) {
+    size_t homes = next_home_count(set);
+    if (homes == 0) {
         return MTP_ERR_LIMIT;
     }
-    uint64_t *slots = mtp_calloc(new_count, sizeof(uint64_t));
+    if (placement_end(set, homes) > homes + MTP_KEYSET_TAIL_SLOTS) {
+        return MTP_ERR_LIMIT; /* a pathological pile-up at the end of the table */
+    }
+    const size_t old_total = set->home_count + MTP_KEYSET_TAIL_SLOTS;
+    uint64_t *slots = mtp_realloc(set->slots, table_bytes(homes));
     if (slots == NULL) {
         return MTP_ERR_NOMEM;
     }
-    for (size_t i = 0; i < set->slot_count; i++) {
-        const uint64_t key = set->slots[i];
-        if (key != 0) {
-            slots[probe(slots, new_count, key)] = key;
+    const size_t total = homes + MTP_KEYSET_TAIL_SLOTS;
+    memset(slots + old_total, 0, (total - old_total) * sizeof *slots);
+    set->slots = slots;
+    rehash_in_place(set, old_total, homes);
+    return MTP_OK;
+}
+
+/* Puts `key` at slot i, shifting the run of keys from i one slot right.
+ * Returns 0 when the run reaches the end of the table (nothing changed). */
+static int insert_at(mtp_keyset *set, size_t i, uint64_t key)
+{
+    const size_t total = set->home_count + MTP_KEYSET_TAIL_SLOTS;
+    size_t end = i;
+    while (end < total && set->slots[end] != 0) {
+        end++;
+    }
+    if (end == total) {
+        return 0;
+    }
+    memmove(set->slots + i + 1, set->slots + i, (end - i) * sizeof *set->slots);
+    set->slots[i] = key;
+    return 1;
+}
+
+static mtp_status add_nonzero(mtp_keyset *set, uint64_t key, int *added)
+{
+    size_t i = probe(set, key);
+    const size_t total = set->home_count + MTP_KEYSET_TAIL_SLOTS;
+    if (i < total && set->slots[i] == key) {
+        return MTP_OK;
+    }
+    const size_t stored = set->key_count - (size_t)set->has_zero;
+    const int full = (stored + 1) * 5 > set->home_count * 4;
+    if (full || i == total || !insert_at(set, i, key)) {
+        const mtp_status st = grow(set);
+        if (st != MTP_OK) {
+            return st;
+        }
+        if (!insert_at(set, probe(set, key), key)) {
+            return MTP_ERR_LIMIT;
         }
     }
-    mtp_free(set->slots);
-    set->slots = slots;
-    set->slot_count = new_count;
+    set->key_count++;
+    *added = 1;
     return MTP_OK;
 }
 
@@ -242,22 +353,7 @@ mtp_status mtp_keyset_add(mtp_keyset *set, uint64_t key, int *added)
         set->has_zero = 1;
         return MTP_OK;
     }
-    size_t i = probe(set->slots, set->slot_count, key);
-    if (set->slots[i] == key) {
-        return MTP_OK;
-    }
-    const size_t stored = set->key_count - (size_t)set->has_zero;
-    if ((stored + 1) * 4 > set->slot_count * 3) {
-        const mtp_status st = grow(set);
-        if (st != MTP_OK) {
-            return st;
-        }
-        i = probe(set->slots, set->slot_count, key);
-    }
-    set->slots[i] = key;
-    set->key_count++;
-    *added = 1;
-    return MTP_OK;
+    return add_nonzero(set, key, added);
 }
 
 int mtp_keyset_contains(const mtp_keyset *set, uint64_t key)
@@ -265,12 +361,18 @@ int mtp_keyset_contains(const mtp_keyset *set, uint64_t key)
     if (key == 0) {
         return set->has_zero;
     }
-    return set->slots[probe(set->slots, set->slot_count, key)] == key;
+    const size_t i = probe(set, key);
+    return i < set->home_count + MTP_KEYSET_TAIL_SLOTS && set->slots[i] == key;
 }
 
 size_t mtp_keyset_bytes(const mtp_keyset *set)
 {
-    return table_bytes(set->slot_count);
+    return set->slots != NULL ? table_bytes(set->home_count) : 0;
+}
+
+size_t mtp_keyset_slot_count(const mtp_keyset *set)
+{
+    return set->slots != NULL ? set->home_count + MTP_KEYSET_TAIL_SLOTS : 0;
 }
 
 void mtp_keyset_release(mtp_keyset *set)

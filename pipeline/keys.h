@@ -11,29 +11,35 @@
 #include "mtprep/status.h"
 
 /* ---- key set ------------------------------------------------------------
- * Open addressing with linear probing over uint64 slots (0 marks an empty
- * slot; the key 0 itself is kept in a flag). Keys are hashes already, so the
- * slot index is the key's low bits. Load stays <= 0.75; the table doubles,
- * and while it does the old and new tables together stay <= max_bytes. */
+ * An ordered linear-probing table of uint64 keys (0 marks an empty slot; the
+ * key 0 itself is kept in a flag). A key's home slot is its top 32 bits
+ * scaled to home_count, monotone in the key, and each probe run is kept
+ * sorted, so the slots hold the keys in ascending order with gaps: a spill
+ * can write them out as a sorted run directly. Load stays <= 0.8; the table
+ * grows 1.5x in place (realloc, then a rehash within the block), so its
+ * bytes, growth included, stay <= max_bytes and <= 15.7 bytes per key
+ * once past the first table (15 + the tail's share). */
 typedef struct mtp_keyset {
-    uint64_t *slots;
-    size_t slot_count; /* a power of two */
+    uint64_t *slots;   /* home_count + MTP_KEYSET_TAIL_SLOTS, ascending, 0 = empty */
+    size_t home_count; /* slots a key can start its probe at */
     size_t key_count;  /* keys held, the zero key included */
-    size_t max_bytes;  /* bound on old + new table during growth */
+    size_t max_bytes;  /* bound on the table's bytes, growth included */
     int has_zero;      /* the key 0 is in the set */
 } mtp_keyset;
 
-/* Smallest table: 64 slots (512 bytes). */
+/* Smallest table: 64 home slots; runs past the last home slot spill into a
+ * tail of 64 more (so at least 1 KiB). */
 #define MTP_KEYSET_MIN_SLOTS 64
+#define MTP_KEYSET_TAIL_SLOTS 64
 
-/* Initializes an empty set with the largest table of at most 1024 slots that
- * fits max_bytes. Returns MTP_OK, MTP_ERR_NOMEM, or MTP_ERR_LIMIT when not
- * even MTP_KEYSET_MIN_SLOTS slots fit. */
+/* Initializes an empty set with the largest table of at most 1024 home slots
+ * that fits max_bytes. Returns MTP_OK, MTP_ERR_NOMEM, or MTP_ERR_LIMIT when
+ * not even MTP_KEYSET_MIN_SLOTS fit. */
 mtp_status mtp_keyset_init(mtp_keyset *set, size_t max_bytes);
 
 /* Adds `key`; *added is 1 when it was new, 0 when already present. Returns
  * MTP_OK, MTP_ERR_LIMIT when the table would have to grow past max_bytes
- * (the set is unchanged and still usable for lookups), or MTP_ERR_NOMEM. */
+ * (the set is unchanged and still usable), or MTP_ERR_NOMEM (unchanged too). */
 mtp_status mtp_keyset_add(mtp_keyset *set, uint64_t key, int *added);
 
 /* Returns 1 when `key` is in the set. */
@@ -41,6 +47,9 @@ int mtp_keyset_contains(const mtp_keyset *set, uint64_t key);
 
 /* Table bytes in use now. */
 size_t mtp_keyset_bytes(const mtp_keyset *set);
+
+/* Slots in set->slots (keys ascending, 0 = empty; the zero key is not among them). */
+size_t mtp_keyset_slot_count(const mtp_keyset *set);
 
 void mtp_keyset_release(mtp_keyset *set);
 

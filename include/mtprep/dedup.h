@@ -51,20 +51,26 @@ typedef enum mtp_dedup_side {
 typedef struct mtp_dedup_options {
     mtp_dedup_key key;     /* default MTP_DEDUP_EXACT */
     mtp_dedup_side side;   /* default MTP_DEDUP_SIDE_PAIR */
-    size_t mem_bytes;      /* bound on the key table, growth included; default 1 GiB */
+    size_t mem_bytes;      /* bound on the key table, growth included, and on the
+                              spill buffer; default 1 GiB */
+    const char *tmp_dir;   /* spill files go here; NULL (default): $TMPDIR or /tmp */
     mtp_on_error on_error; /* for invalid UTF-8 under the loose key */
 } mtp_dedup_options;
 
 void mtp_dedup_options_default(mtp_dedup_options *opts);
 
-/* Creates the stage. Its key table is an open-addressing set of 8-byte keys,
- * load <= 0.75, doubled as it fills; the old and the new table together never
- * exceed opts->mem_bytes. When they would, feed returns MTP_ERR_LIMIT with
- * the number of unique keys in the message, whatever on_error says: dropping
- * nothing more would silently stop deduplicating. Counts
- * "dropped.duplicate_exact" or "dropped.duplicate_loose". Returns MTP_OK,
- * MTP_ERR_NOMEM, or MTP_ERR_USAGE when mem_bytes cannot hold a minimal table
- * (message in *err, which may be NULL). */
+/* Creates the stage. While its key table (an ordered hash set of 8-byte
+ * keys, load <= 0.8, grown 1.5x in place: <= 16 bytes per unique key) fits
+ * opts->mem_bytes, each record is decided and emitted as it comes. When the
+ * table would outgrow it, the stage spills: from then on records are held
+ * back in a temporary file under opts->tmp_dir and (key, ordinal) pairs go
+ * to sorted runs of at most mem_bytes each; finish merges them and emits the
+ * held-back survivors. Either way the output and the counts are the same:
+ * the first occurrence of each key, in input order. Counts
+ * "dropped.duplicate_exact" or "dropped.duplicate_loose". Spill files are
+ * unlinked as soon as they are made; failing to write one (disk full) is
+ * MTP_ERR_IO naming it. Returns MTP_OK, MTP_ERR_NOMEM, or MTP_ERR_USAGE when
+ * mem_bytes cannot hold a minimal table (message in *err, which may be NULL). */
 mtp_status mtp_dedup_new(const mtp_dedup_options *opts, mtp_stage **out, mtp_error *err);
 
 /* Memory reused by the key functions: zero-initialize, pass to any number of
