@@ -43,8 +43,16 @@ void mtp_counts_add(mtp_counts *c, const char *name, uint64_t delta)
 
 void mtp_counts_drop(mtp_counts *c, const char *reason, uint64_t delta)
 {
+    /* Runs once per dropped record: build the name without snprintf. */
     char name[MTP_COUNT_NAME_MAX];
-    snprintf(name, sizeof name, DROPPED_PREFIX "%s", reason);
+    const size_t prefix = sizeof DROPPED_PREFIX - 1;
+    size_t len = strlen(reason);
+    if (len > sizeof name - prefix - 1) {
+        len = sizeof name - prefix - 1;
+    }
+    memcpy(name, DROPPED_PREFIX, prefix);
+    memcpy(name + prefix, reason, len);
+    name[prefix + len] = '\0';
     mtp_counts_add(c, name, delta);
 }
 
