@@ -391,8 +391,37 @@ static int is_ascii_white_space(UChar32 c)
     return c == 0x20 || (c >= 0x09 && c <= 0x0d);
 }
 
+/* Class bits of the ASCII characters, for the measuring fast path. */
+enum { ASCII_SPACE = 1, ASCII_LETTER = 2 };
+
+static unsigned char ascii_class(unsigned char b)
+{
+    if (is_ascii_white_space(b)) {
+        return ASCII_SPACE;
+    }
+    return ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') ? ASCII_LETTER : 0;
+}
+
+/* Counts one code point of class `space`/`letter` into out. */
+static void measure_one(mtp_text_measure *out, int space, int letter, int *in_word)
+{
+    out->chars++;
+    out->spaces += (size_t)space;
+    out->letters += (size_t)letter;
+    out->words += (size_t)(!space && !*in_word);
+    *in_word = !space;
+}
+
 int mtp_text_measure_utf8(mtp_str text, mtp_text_measure *out)
 {
+    static unsigned char ascii[128];
+    static int ascii_ready; /* idempotent: racing threads write the same bytes */
+    if (!ascii_ready) {
+        for (unsigned b = 0; b < 128; b++) {
+            ascii[b] = ascii_class((unsigned char)b);
+        }
+        ascii_ready = 1;
+    }
     memset(out, 0, sizeof *out);
     if (text.len > INT32_MAX) {
         return 0;
@@ -402,19 +431,17 @@ int mtp_text_measure_utf8(mtp_str text, mtp_text_measure *out)
     int32_t i = 0;
     int in_word = 0;
     while (i < length) {
+        if (s[i] < 0x80) { /* the common case: one table lookup */
+            const unsigned char cls = ascii[s[i++]];
+            measure_one(out, cls & ASCII_SPACE, (cls & ASCII_LETTER) != 0, &in_word);
+            continue;
+        }
         UChar32 c;
         U8_NEXT(s, i, length, c);
         if (c < 0) {
             return 0;
         }
-        out->chars++;
-        const int space = c < 0x80 ? is_ascii_white_space(c) : u_isUWhiteSpace(c);
-        const int letter =
-            c < 0x80 ? ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') : is_letter_or_mark(c);
-        out->spaces += (size_t)space;
-        out->letters += (size_t)letter;
-        out->words += (size_t)(!space && !in_word);
-        in_word = !space;
+        measure_one(out, u_isUWhiteSpace(c), is_letter_or_mark(c), &in_word);
     }
     return 1;
 }
