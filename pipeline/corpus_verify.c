@@ -10,11 +10,19 @@
  * with the manifest's digests, plus MANIFEST.json with its actual digest.
  * Every problem is reported; the first one is returned.
  *
+ * The leak check (mtp_corpus_check_leaks) rechecks what write promises:
+ * the exact and loose keys (dedup.h) of every dev and test text, both sides
+ * of a pair corpus pooled, go into a key set, tagged by kind as write tags
+ * them; then every train text is looked up, and each one whose exact or
+ * loose key is there is a leak, reported with its file and line.
+ *
  * Standard: SHA-256 (FIPS 180-4) via OpenSSL, SHA256SUMS in the GNU
  * coreutils `sha256sum` format, zstd frames per RFC 8878.
  *
  * Memory: the manifest, the SHA256SUMS text (at most 1 MiB), one reader
- * (its line buffer bounded by MTP_DEFAULT_MAX_LINE_BYTES) at a time.
+ * (its line buffer bounded by MTP_DEFAULT_MAX_LINE_BYTES) at a time; the
+ * leak check adds its key set (<= 15 bytes per dev/test key, at most
+ * mem_bytes).
  */
 #include "mtprep/corpus.h"
 
@@ -26,8 +34,10 @@
 
 #include <jansson.h>
 
+#include "keys.h"
 #include "manifest.h"
 #include "mtprep/alloc.h"
+#include "mtprep/dedup.h"
 #include "mtprep/reader.h"
 
 #define PATH_CAPACITY 4096
@@ -397,4 +407,148 @@ mtp_status mtp_corpus_verify(const char *dir, FILE *report, mtp_error *err)
     mtp_free(v.lines);
     json_decref(root);
     return st;
+}
+
+/* ======================================================================== */
+/* Leaks between train and dev/test                                         */
+/* ======================================================================== */
+
+/* Exact keys end in bit 0, loose keys in bit 1, as write stores them. */
+static uint64_t tagged_key(mtp_str text, int loose, mtp_key_scratch *scratch)
+{
+    uint64_t key = 0;
+    if (!loose) {
+        key = mtp_key_exact(text) & ~UINT64_C(1);
+        return key != 0 ? key : 2;
+    }
+    /* a text without a loose key (not UTF-8) keeps its exact key only */
+    return mtp_key_loose(text, scratch, &key) == MTP_OK ? key | 1 : 0;
+}
+
+typedef struct leak_check {
+    verifier v;
+    mtp_keyset heldout;
+    mtp_key_scratch scratch;
+    size_t mem_bytes;
+    uint64_t train_lines;
+    uint64_t leaks;
+} leak_check;
+
+/* The split a corpus text file belongs to; -1 for other files (metadata). */
+static int text_split(const char *name)
+{
+    static const char *const prefixes[] = {"train.", "dev.", "test."};
+    const size_t len = strlen(name);
+    if (len < 5 || strcmp(name + len - 4, ".zst") != 0 || strstr(name, ".meta.") != NULL) {
+        return -1;
+    }
+    for (int split = 0; split < MTP_SPLIT_COUNT; split++) {
+        if (strncmp(name, prefixes[split], strlen(prefixes[split])) == 0) {
+            return split;
+        }
+    }
+    return -1;
+}
+
+/* A held-out line: both keys into the set. */
+static mtp_status hold_line(leak_check *c, mtp_str text)
+{
+    mtp_status st = MTP_OK;
+    for (int loose = 0; loose < 2 && st == MTP_OK; loose++) {
+        const uint64_t key = tagged_key(text, loose, &c->scratch);
+        int added = 0;
+        st = key != 0 ? mtp_keyset_add(&c->heldout, key, &added) : MTP_OK;
+    }
+    if (st == MTP_ERR_LIMIT) {
+        return mtp_error_set(
+            c->v.err, st, "the dev/test keys need more than %zu bytes; raise --mem", c->mem_bytes);
+    }
+    return st == MTP_OK ? MTP_OK : mtp_error_set(c->v.err, st, "verify: out of memory");
+}
+
+/* A train line: a problem when a key of it is held out. */
+static void check_line(leak_check *c, const char *name, mtp_reader *r, mtp_str text)
+{
+    static const char *const kinds[] = {"exact", "loose"};
+    c->train_lines++;
+    for (int loose = 0; loose < 2; loose++) {
+        const uint64_t key = tagged_key(text, loose, &c->scratch);
+        if (key != 0 && mtp_keyset_contains(&c->heldout, key)) {
+            c->leaks++;
+            problem(&c->v, MTP_ERR_MISMATCH, "%s:%llu: shares its %s key with dev or test", name,
+                    (unsigned long long)mtp_reader_line_number(r), kinds[loose]);
+            return;
+        }
+    }
+}
+
+/* Reads DIR/NAME line by line into hold_line or check_line. */
+static mtp_status scan_text_file(leak_check *c, const char *name, int train)
+{
+    char path[PATH_CAPACITY];
+    path_of(&c->v, name, path);
+    mtp_reader *r = NULL;
+    mtp_status st = mtp_reader_open(path, name, MTP_DEFAULT_MAX_LINE_BYTES, &r, c->v.err);
+    while (st == MTP_OK) {
+        const char *line = NULL;
+        size_t len = 0;
+        st = mtp_reader_next_line(r, &line, &len);
+        const mtp_str text = {line, len};
+        if (st == MTP_OK && train) {
+            check_line(c, name, r, text);
+        } else if (st == MTP_OK) {
+            st = hold_line(c, text);
+        } else if (st == MTP_ERR_LIMIT) {
+            st = MTP_OK; /* write never writes one; verify reports the file's lines */
+        } else if (st != MTP_END) {
+            st = mtp_error_set(c->v.err, st, "%s", mtp_reader_error(r));
+        }
+    }
+    mtp_reader_close(r);
+    return st == MTP_END ? MTP_OK : st;
+}
+
+/* dev and test files first (the key set), then the train files. */
+static mtp_status scan_splits(leak_check *c)
+{
+    mtp_status st = MTP_OK;
+    for (int train = 0; train < 2 && st == MTP_OK; train++) {
+        for (size_t i = 0; i < c->v.count && st == MTP_OK; i++) {
+            const int split = text_split(c->v.names[i]);
+            if (split >= 0 && (split == MTP_SPLIT_TRAIN) == train) {
+                st = scan_text_file(c, c->v.names[i], train);
+            }
+        }
+    }
+    return st;
+}
+
+mtp_status mtp_corpus_check_leaks(const char *dir, size_t mem_bytes, FILE *report, mtp_error *err)
+{
+    leak_check c;
+    memset(&c, 0, sizeof c);
+    c.v.dir = dir;
+    c.v.report = report;
+    c.v.err = err;
+    c.mem_bytes = mem_bytes;
+    err->message[0] = '\0';
+    json_t *root = NULL;
+    mtp_status st = load_manifest(&c.v, &root);
+    if (st == MTP_OK) {
+        st = collect_names(&c.v);
+    }
+    if (st == MTP_OK) {
+        st = mtp_keyset_init(&c.heldout, mem_bytes);
+        st = st == MTP_OK ? scan_splits(&c) : mtp_error_set(err, st, "cannot make the key set");
+    }
+    if (st == MTP_OK && c.leaks == 0 && report != NULL) {
+        fprintf(report, "OK no train line shares a key with dev or test (%llu train lines)\n",
+                (unsigned long long)c.train_lines);
+    }
+    mtp_keyset_release(&c.heldout);
+    mtp_key_scratch_release(&c.scratch);
+    mtp_free(c.v.names);
+    mtp_free(c.v.lines);
+    json_decref(root);
+    return st == MTP_OK ? c.v.first : st;
 }

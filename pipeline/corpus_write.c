@@ -2,39 +2,64 @@
  *
  * Algorithm. Every document goes whole to one split, chosen by a seeded
  * XXH3-64 of its doc_id (mtp_corpus_split_of), so the choice depends on
- * nothing but the doc_id and is the same in every run and every shard. A
- * dev/test record's text is written at once to dev.LANG.zst or test.LANG.zst
- * and its exact and loose keys (dedup.h) go into one key set. Train records
- * cannot be judged yet, since a dev/test document may come later in the
- * stream, so they are spooled whole (zstd level 1) to a temporary file inside
- * OUT. At finish the spool is re-read: a train text whose exact or loose key
- * is held out is dropped ("dropped.cross_split"); the rest go to
- * train.LANG.zst with "doc_id TAB unit" in train.meta.tsv.zst. Both key
- * kinds share one set: they are XXH3-64 of bytes either way, and a train text
- * equal to some held-out text's loose form has that same loose key itself.
- * Then MANIFEST.json and SHA256SUMS (manifest.c).
+ * nothing but the doc_id and is the same in every run and every shard. Given
+ * a clusters file (dedup --docs --clusters: "doc_id TAB cluster_id"), a listed
+ * document is placed by the hash of its cluster id instead, so all members of
+ * a near-duplicate cluster land in the cluster's first document's split.
+ *
+ * Exclude files (an external test set) are read at creation: the exact and
+ * loose keys (dedup.h) of each of their lines go into a table mapping a key
+ * to the set of files holding it. A dev/test record's keys are looked up
+ * there at once: a match drops it ("dropped.excluded_exact" when an exact key
+ * matched, else "dropped.excluded_loose") and credits each matching file;
+ * otherwise its text is written to dev.LANG.zst or test.LANG.zst and its keys
+ * go into the held-out key set. Train records cannot be judged yet, since a
+ * dev/test document may come later in the stream, so they are spooled whole
+ * (zstd level 1) to a temporary file inside OUT. At finish the spool is
+ * re-read: a train text is checked by its exact keys, excluded first, then
+ * held out ("dropped.cross_split_exact"), and only when neither matches by
+ * its loose keys, in the same order ("dropped.cross_split_loose"): the loose
+ * key is the costly one. The rest go to train.LANG.zst with "doc_id TAB unit"
+ * in train.meta.tsv.zst. An excluded dev/test text never enters the held-out
+ * set: a train text equal to it, or sharing its loose key, counts as
+ * excluded, not as cross-split. Keys are tagged by
+ * kind (exact: low bit 0, loose: low bit 1) so that one set holds both and
+ * a match says which kind it was. Then MANIFEST.json and SHA256SUMS
+ * (manifest.c), listing the clusters file and every exclude file with its
+ * digest, lines and matches.
  *
  * Counting: write emits nothing; a record written to a corpus file counts
  * as "out" (dev/test at feed, train at finish), so in = out + dropped.
+ * "moved_by_cluster" counts records placed by a cluster id other than their
+ * doc_id; "exclude_bad_lines" exclude lines skipped (too long) or kept by
+ * their exact key only (not UTF-8) under --on-error skip.
  *
  * Pairs (tgt_lang set): the same with two text files per split, source and
  * target, line-aligned, and "doc_id TAB units TAB score" as metadata; the
- * keys of both sides are held out, and a train pair is dropped when either
- * side matches.
+ * keys of both sides are held out, and a pair is dropped when either side
+ * matches.
  *
  * Standard: the files follow the corpus directory of the design (one text
  * per line, LF, zstd frames with checksums, SHA256SUMS in the GNU coreutils
  * format).
  *
- * Memory: the key set (16 bytes per dev/test text and side, at most
- * mem_bytes), a zstd context per corpus file (up to seven) and the spool's,
- * the longest record twice (spool reader, format buffer). Nothing is
- * allocated per record in steady state.
+ * Memory: mem_bytes bounds the sum of the cluster map and the exclude table
+ * (open addressing, 16 bytes a slot at load <= 0.75: <= 43 bytes per moved
+ * document or exclude key, <= 64 while old and new table coexist during a
+ * doubling) and the held-out key set (<= 15 bytes per dev/test key, two keys per
+ * text and side). The cluster map holds only documents whose cluster id
+ * differs from their doc_id, so it is O(documents in the clusters file).
+ * Besides: a zstd context per corpus file (up to seven) and the spool's, the
+ * longest record twice (spool reader, format buffer). Nothing is allocated
+ * per record in steady state.
  */
 #include "mtprep/corpus.h"
 
+#include <assert.h>
+#include <dirent.h>
 #include <errno.h>
 #include <openssl/evp.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -53,6 +78,7 @@
 #define SPOOL_NAME "train.spool.tmp-mtprep" /* looks temporary even once renamed */
 #define SPOOL_ZSTD_LEVEL 1
 #define LANG_MAX_BYTES 15
+#define MAP_MIN_PAIRS 64 /* smallest cluster map or exclude table: 1 KiB */
 
 /* Corpus files: a text file per split and side (source, then target for
  * pairs), then the train metadata. */
@@ -62,6 +88,15 @@ static int text_file(mtp_corpus_split split, int side)
 {
     return (int)split * SIDE_COUNT + side;
 }
+
+/* A uint64 -> uint64 hash table, open addressing with linear probing; key 0
+ * marks an empty slot (callers never pass 0). Keys are hashes already. */
+typedef struct u64map {
+    uint64_t *slots;  /* capacity pairs: key, value */
+    size_t capacity;  /* pairs, a power of two, or 0 before the first insert */
+    size_t count;     /* keys held */
+    size_t max_bytes; /* bound on the old and new tables together while growing */
+} u64map;
 
 typedef struct corpus_writer {
     mtp_write_options opts;        /* a copy; its strings are borrowed */
@@ -75,9 +110,15 @@ typedef struct corpus_writer {
     char spool_path[PATH_CAPACITY];
     int spool_committed;         /* the spool exists under spool_path */
     size_t longest_record_bytes; /* LF included: bounds the spool reader */
-    mtp_keyset heldout;          /* exact and loose keys of dev/test texts */
-    mtp_key_scratch scratch;     /* loose-key workspace */
-    EVP_MD_CTX *input_sha;       /* over the serialised input records */
+    mtp_keyset heldout;          /* tagged exact and loose keys of dev/test texts */
+    u64map clusters;             /* doc key -> split hash of its cluster id (only when != doc_id) */
+    u64map excluded;             /* tagged exclude key -> bit set of exclude files */
+    mtp_manifest_source clusters_source; /* path NULL: no clusters file */
+    mtp_manifest_source *excludes;       /* exclude files in reading order */
+    size_t exclude_count;
+    uint64_t exclude_bad_lines; /* exclude lines skipped or kept by exact key only */
+    mtp_key_scratch scratch;    /* loose-key workspace */
+    EVP_MD_CTX *input_sha;      /* over the serialised input records */
     uint64_t input_records;
     mtp_buf line; /* a formatted record or meta line, reused */
 } corpus_writer;
@@ -92,14 +133,126 @@ const char *mtp_corpus_split_name(mtp_corpus_split split)
     return split < MTP_SPLIT_COUNT ? names[split] : "?";
 }
 
-mtp_corpus_split mtp_corpus_split_of(mtp_str doc_id, double dev_ratio, double test_ratio)
+static uint64_t split_hash(mtp_str id)
 {
-    const uint64_t h = XXH3_64bits_withSeed(doc_id.ptr, doc_id.len, MTP_SPLIT_SEED);
+    return XXH3_64bits_withSeed(id.ptr, id.len, MTP_SPLIT_SEED);
+}
+
+static mtp_corpus_split split_of_hash(uint64_t h, double dev_ratio, double test_ratio)
+{
     const double u = (double)(h >> 11) * 0x1.0p-53; /* exact, in [0,1) */
     if (u < dev_ratio) {
         return MTP_SPLIT_DEV;
     }
     return u < dev_ratio + test_ratio ? MTP_SPLIT_TEST : MTP_SPLIT_TRAIN;
+}
+
+mtp_corpus_split mtp_corpus_split_of(mtp_str doc_id, double dev_ratio, double test_ratio)
+{
+    return split_of_hash(split_hash(doc_id), dev_ratio, test_ratio);
+}
+
+/* ======================================================================== */
+/* Keys and tables                                                          */
+/* ======================================================================== */
+
+/* Exact keys end in bit 0, loose keys in bit 1: one set holds both kinds and
+ * a match names its kind. Neither is ever 0 (the tables' empty mark); the
+ * exact key loses one bit, which leaves collisions at 2^-63. */
+static uint64_t tag_exact(uint64_t key)
+{
+    key &= ~UINT64_C(1);
+    return key != 0 ? key : 2;
+}
+
+static uint64_t tag_loose(uint64_t key)
+{
+    return key | 1;
+}
+
+/* The cluster map's key of a doc_id (never 0). */
+static uint64_t doc_key(mtp_str doc_id)
+{
+    const uint64_t key = XXH3_64bits(doc_id.ptr, doc_id.len);
+    return key != 0 ? key : 1;
+}
+
+static size_t map_bytes(const u64map *m)
+{
+    return m->capacity * 2 * sizeof *m->slots;
+}
+
+/* The slot pair holding `key`, or the empty one where it would go. */
+static uint64_t *map_slot(const u64map *m, uint64_t key)
+{
+    const size_t mask = m->capacity - 1;
+    size_t i = (size_t)(key >> 1) & mask; /* bit 0 is the key kind's tag */
+    while (m->slots[2 * i] != 0 && m->slots[2 * i] != key) {
+        i = (i + 1) & mask;
+    }
+    return &m->slots[2 * i];
+}
+
+/* Doubles the table; MTP_ERR_LIMIT when old and new would pass max_bytes. */
+static mtp_status map_grow(u64map *m)
+{
+    const size_t capacity = m->capacity == 0 ? MAP_MIN_PAIRS : 2 * m->capacity;
+    const size_t new_bytes = capacity * 2 * sizeof *m->slots;
+    if (new_bytes > m->max_bytes || map_bytes(m) > m->max_bytes - new_bytes) {
+        return MTP_ERR_LIMIT;
+    }
+    u64map bigger = {mtp_calloc(2 * capacity, sizeof *m->slots), capacity, m->count, m->max_bytes};
+    if (bigger.slots == NULL) {
+        return MTP_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < m->capacity; i++) {
+        if (m->slots[2 * i] != 0) {
+            uint64_t *slot = map_slot(&bigger, m->slots[2 * i]);
+            slot[0] = m->slots[2 * i];
+            slot[1] = m->slots[2 * i + 1];
+        }
+    }
+    mtp_free(m->slots);
+    *m = bigger;
+    return MTP_OK;
+}
+
+/* Finds or adds `key` (value 0 when new, *added 1); *value points at its
+ * value until the next insert. Keeps the load <= 0.75. */
+static mtp_status map_upsert(u64map *m, uint64_t key, uint64_t **value, int *added)
+{
+    assert(key != 0);
+    if (4 * (m->count + 1) > 3 * m->capacity) {
+        const mtp_status st = map_grow(m);
+        if (st != MTP_OK) {
+            return st;
+        }
+    }
+    uint64_t *slot = map_slot(m, key);
+    *added = slot[0] == 0;
+    if (*added) {
+        slot[0] = key;
+        slot[1] = 0;
+        m->count++;
+    }
+    *value = &slot[1];
+    return MTP_OK;
+}
+
+static const uint64_t *map_get(const u64map *m, uint64_t key)
+{
+    if (m->count == 0) {
+        return NULL;
+    }
+    const uint64_t *slot = map_slot(m, key);
+    return slot[0] == key ? &slot[1] : NULL;
+}
+
+static void map_release(u64map *m)
+{
+    mtp_free(m->slots);
+    m->slots = NULL;
+    m->capacity = m->count = 0;
 }
 
 void mtp_write_options_default(mtp_write_options *opts)
@@ -145,6 +298,10 @@ static mtp_status check_options(const mtp_write_options *o, mtp_error *err)
     if (!(o->dev_ratio >= 0 && o->test_ratio >= 0 && o->dev_ratio + o->test_ratio <= 1)) {
         return mtp_error_set(err, MTP_ERR_USAGE,
                              "dev and test ratios must be >= 0 with a sum <= 1");
+    }
+    if (o->exclude_path_count > MTP_WRITE_MAX_EXCLUDE_FILES) {
+        return mtp_error_set(err, MTP_ERR_USAGE, "more than %d exclude files",
+                             MTP_WRITE_MAX_EXCLUDE_FILES);
     }
     if (o->zstd_level < 1 || o->zstd_level > 19) {
         return mtp_error_set(err, MTP_ERR_USAGE, "zstd level %d is not in 1..19", o->zstd_level);
@@ -246,12 +403,291 @@ static mtp_status open_outputs(corpus_writer *w, mtp_error *err)
     return st;
 }
 
+/* ---- the clusters file and the exclude files ---------------------------- */
+
+/* Remembers an input file for the manifest: its path (copied) and digest. */
+static mtp_status source_init(mtp_manifest_source *src, const char *path, mtp_error *err)
+{
+    if (!mtp_utf8_is_valid(path, strlen(path))) {
+        return mtp_error_set(err, MTP_ERR_USAGE, "%s: the path is not valid UTF-8", path);
+    }
+    src->path = mtp_strndup(path, strlen(path));
+    if (src->path == NULL) {
+        return mtp_error_set(err, MTP_ERR_NOMEM, "out of memory");
+    }
+    uint64_t bytes = 0;
+    return mtp_sha256_file(path, src->sha256, &bytes, err);
+}
+
+/* A reader's failure other than a long line: MTP_ERR_IO or MTP_ERR_CODEC. */
+static mtp_status read_failed(mtp_reader *r, mtp_status st, mtp_error *err)
+{
+    return mtp_error_set(err, st, "%s", mtp_reader_error(r));
+}
+
+static mtp_status map_full(mtp_status st, const char *what, size_t mem_bytes, mtp_error *err)
+{
+    if (st == MTP_ERR_LIMIT) {
+        return mtp_error_set(err, st, "%s would exceed --mem (%zu bytes); raise --mem", what,
+                             mem_bytes);
+    }
+    return mtp_error_set(err, st, "out of memory");
+}
+
+/* One "doc_id TAB cluster_id" line into the map; a document in a cluster of
+ * its own needs no entry. */
+static mtp_status add_cluster_line(corpus_writer *w, mtp_reader *r, const char *line, size_t len,
+                                   mtp_error *err)
+{
+    const char *tab = memchr(line, '\t', len);
+    const mtp_str doc = {line, tab != NULL ? (size_t)(tab - line) : 0};
+    const mtp_str cluster = {tab != NULL ? tab + 1 : line, tab != NULL ? len - doc.len - 1 : 0};
+    if (tab == NULL || doc.len == 0 || cluster.len == 0 || memchr(cluster.ptr, '\t', cluster.len)) {
+        return mtp_error_set(err, MTP_ERR_INPUT, "%s: not 'doc_id TAB cluster_id'",
+                             mtp_reader_where(r));
+    }
+    if (doc.len == cluster.len && memcmp(doc.ptr, cluster.ptr, doc.len) == 0) {
+        return MTP_OK;
+    }
+    uint64_t *value = NULL;
+    int added = 0;
+    const mtp_status st = map_upsert(&w->clusters, doc_key(doc), &value, &added);
+    if (st != MTP_OK) {
+        return map_full(st, "the cluster map", w->opts.mem_bytes, err);
+    }
+    const uint64_t h = split_hash(cluster);
+    if (!added && *value != h) {
+        return mtp_error_set(err, MTP_ERR_INPUT, "%s: doc_id %.*s is in two clusters",
+                             mtp_reader_where(r), (int)(doc.len > 160 ? 160 : doc.len), doc.ptr);
+    }
+    *value = h;
+    return MTP_OK;
+}
+
+/* Reads the clusters file into w->clusters (bounded by mem_bytes). A
+ * malformed line fails whatever the policy: a skipped one could put a
+ * cluster on both sides of a split. */
+static mtp_status load_clusters(corpus_writer *w, mtp_error *err)
+{
+    w->clusters.max_bytes = w->opts.mem_bytes;
+    if (w->opts.clusters_path == NULL) {
+        return MTP_OK;
+    }
+    mtp_status st = source_init(&w->clusters_source, w->opts.clusters_path, err);
+    mtp_reader *r = NULL;
+    if (st == MTP_OK) {
+        st = mtp_reader_open(w->opts.clusters_path, NULL, MTP_DEFAULT_MAX_LINE_BYTES, &r, err);
+    }
+    const char *line = NULL;
+    size_t len = 0;
+    while (st == MTP_OK) {
+        st = mtp_reader_next_line(r, &line, &len);
+        if (st == MTP_OK) {
+            st = add_cluster_line(w, r, line, len, err);
+        } else if (st == MTP_ERR_LIMIT) {
+            st = mtp_error_set(err, MTP_ERR_INPUT, "%s: line too long", mtp_reader_where(r));
+        } else if (st != MTP_END) {
+            st = read_failed(r, st, err);
+        }
+    }
+    if (st == MTP_END) {
+        w->clusters_source.lines = mtp_reader_line_number(r);
+        st = MTP_OK;
+    }
+    mtp_reader_close(r);
+    return st;
+}
+
+/* Adds a tagged key held by exclude file `file_index`. */
+static mtp_status add_exclude_key(corpus_writer *w, uint64_t key, size_t file_index, mtp_error *err)
+{
+    uint64_t *files = NULL;
+    int added = 0;
+    const mtp_status st = map_upsert(&w->excluded, key, &files, &added);
+    if (st != MTP_OK) {
+        return map_full(st, "the exclude table", w->opts.mem_bytes, err);
+    }
+    *files |= UINT64_C(1) << file_index;
+    return MTP_OK;
+}
+
+/* An exclude line that is too long (skipped) or not UTF-8 (kept by its exact
+ * key only) goes through the policy; skip counts it at creation's end. */
+static mtp_status bad_exclude_line(corpus_writer *w, mtp_reader *r, const char *what,
+                                   mtp_error *err)
+{
+    if (w->opts.on_error == MTP_ON_ERROR_FAIL) {
+        return mtp_error_set(err, MTP_ERR_INPUT, "%s: exclude line %s", mtp_reader_where(r), what);
+    }
+    w->exclude_bad_lines++;
+    return MTP_OK;
+}
+
+/* The exact and loose keys of one exclude line (a trailing CR dropped; an
+ * empty line has none). */
+static mtp_status add_exclude_line(corpus_writer *w, mtp_reader *r, const char *line, size_t len,
+                                   size_t file_index, mtp_error *err)
+{
+    if (len > 0 && line[len - 1] == '\r') {
+        len--;
+    }
+    if (len == 0) {
+        return MTP_OK;
+    }
+    const mtp_str text = {line, len};
+    mtp_status st = add_exclude_key(w, tag_exact(mtp_key_exact(text)), file_index, err);
+    uint64_t loose = 0;
+    if (st == MTP_OK) {
+        st = mtp_key_loose(text, &w->scratch, &loose);
+        if (st == MTP_ERR_INPUT) {
+            return bad_exclude_line(w, r, "is not valid UTF-8", err);
+        }
+        if (st != MTP_OK) {
+            return mtp_error_set(err, st, "out of memory");
+        }
+        st = add_exclude_key(w, tag_loose(loose), file_index, err);
+    }
+    return st;
+}
+
+/* Reads one exclude file (plain, .zst or .gz) as w->excludes[file_index]. */
+static mtp_status read_exclude_file(corpus_writer *w, size_t file_index, mtp_error *err)
+{
+    mtp_manifest_source *src = &w->excludes[file_index];
+    mtp_reader *r = NULL;
+    mtp_status st = mtp_reader_open(src->path, NULL, MTP_DEFAULT_MAX_LINE_BYTES, &r, err);
+    const char *line = NULL;
+    size_t len = 0;
+    while (st == MTP_OK) {
+        st = mtp_reader_next_line(r, &line, &len);
+        if (st == MTP_OK) {
+            st = add_exclude_line(w, r, line, len, file_index, err);
+        } else if (st == MTP_ERR_LIMIT) {
+            st = bad_exclude_line(w, r, "is too long", err);
+        } else if (st != MTP_END) {
+            st = read_failed(r, st, err);
+        }
+    }
+    if (st == MTP_END) {
+        src->lines = mtp_reader_line_number(r);
+        st = MTP_OK;
+    }
+    mtp_reader_close(r);
+    return st;
+}
+
+/* Appends an exclude file (DIR/NAME when `name` is not NULL) and reads it. */
+static mtp_status load_exclude_file(corpus_writer *w, const char *dir, const char *name,
+                                    mtp_error *err)
+{
+    if (w->exclude_count >= MTP_WRITE_MAX_EXCLUDE_FILES) {
+        return mtp_error_set(err, MTP_ERR_USAGE, "more than %d exclude files",
+                             MTP_WRITE_MAX_EXCLUDE_FILES);
+    }
+    char path[PATH_CAPACITY];
+    const size_t dir_len = strlen(dir);
+    const char *sep = dir_len > 0 && dir[dir_len - 1] == '/' ? "" : "/";
+    const int n = name != NULL ? snprintf(path, sizeof path, "%s%s%s", dir, sep, name)
+                               : snprintf(path, sizeof path, "%s", dir);
+    if (n < 0 || (size_t)n >= sizeof path) {
+        return mtp_error_set(err, MTP_ERR_USAGE, "%s: exclude path too long", dir);
+    }
+    const size_t index = w->exclude_count++;
+    const mtp_status st = source_init(&w->excludes[index], path, err);
+    return st == MTP_OK ? read_exclude_file(w, index, err) : st;
+}
+
+/* A corpus file of the languages write writes: NAME.LANG.zst or NAME.TGT.zst. */
+static int is_corpus_text_name(const corpus_writer *w, const char *name)
+{
+    char suffix[LANG_MAX_BYTES + 8];
+    for (int side = 0; side < w->sides; side++) {
+        snprintf(suffix, sizeof suffix, ".%s.zst", side == 0 ? w->opts.lang : w->opts.tgt_lang);
+        const size_t len = strlen(name);
+        const size_t suffix_len = strlen(suffix);
+        if (name[0] != '.' && len > suffix_len && strcmp(name + len - suffix_len, suffix) == 0 &&
+            len < MTP_FILE_NAME_CAPACITY) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+    return strcmp(a, b);
+}
+
+/* The corpus text names in DIR, sorted bytewise, into names[][CAPACITY]. */
+static mtp_status list_corpus_dir(const corpus_writer *w, const char *dir,
+                                  char (*names)[MTP_FILE_NAME_CAPACITY], size_t *count,
+                                  mtp_error *err)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        return mtp_error_set(err, MTP_ERR_IO, "%s: cannot list: %s", dir, strerror(errno));
+    }
+    *count = 0;
+    const struct dirent *e = NULL;
+    while ((e = readdir(d)) != NULL && *count < MTP_WRITE_MAX_EXCLUDE_FILES + 1) {
+        if (is_corpus_text_name(w, e->d_name)) {
+            snprintf(names[(*count)++], MTP_FILE_NAME_CAPACITY, "%s", e->d_name);
+        }
+    }
+    closedir(d);
+    qsort(names, *count, sizeof names[0], compare_names);
+    if (*count == 0) {
+        return mtp_error_set(err, MTP_ERR_USAGE, "%s: a directory without corpus text files", dir);
+    }
+    return MTP_OK;
+}
+
+/* Every *.LANG.zst and *.TGT.zst file of a corpus directory, by name. */
+static mtp_status load_exclude_dir(corpus_writer *w, const char *dir, mtp_error *err)
+{
+    char(*names)[MTP_FILE_NAME_CAPACITY] =
+        mtp_malloc((MTP_WRITE_MAX_EXCLUDE_FILES + 1) * sizeof *names);
+    if (names == NULL) {
+        return mtp_error_set(err, MTP_ERR_NOMEM, "out of memory");
+    }
+    size_t count = 0;
+    mtp_status st = list_corpus_dir(w, dir, names, &count, err);
+    for (size_t i = 0; st == MTP_OK && i < count; i++) {
+        st = load_exclude_file(w, dir, names[i], err);
+    }
+    mtp_free(names);
+    return st;
+}
+
+static mtp_status load_excludes(corpus_writer *w, mtp_error *err)
+{
+    w->excluded.max_bytes = w->opts.mem_bytes - map_bytes(&w->clusters);
+    if (w->opts.exclude_path_count == 0) {
+        return MTP_OK;
+    }
+    w->excludes = mtp_calloc(MTP_WRITE_MAX_EXCLUDE_FILES, sizeof *w->excludes);
+    if (w->excludes == NULL) {
+        return mtp_error_set(err, MTP_ERR_NOMEM, "out of memory");
+    }
+    mtp_status st = MTP_OK;
+    for (size_t i = 0; st == MTP_OK && i < w->opts.exclude_path_count; i++) {
+        const char *path = w->opts.exclude_paths[i];
+        struct stat sb;
+        const int is_dir = stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+        st = is_dir ? load_exclude_dir(w, path, err) : load_exclude_file(w, path, NULL, err);
+    }
+    return st;
+}
+
+/* Files and keys beyond this point would pass mem_bytes: what is left of
+ * it after the clusters and the excludes goes to the held-out set. */
 static mtp_status init_state(corpus_writer *w, mtp_error *err)
 {
-    mtp_status st = mtp_keyset_init(&w->heldout, w->opts.mem_bytes);
+    const size_t used = map_bytes(&w->clusters) + map_bytes(&w->excluded);
+    mtp_status st = mtp_keyset_init(&w->heldout, w->opts.mem_bytes - used);
     if (st != MTP_OK) {
-        return mtp_error_set(err, st, "cannot make the dev/test key table (%s)",
-                             mtp_status_str(st));
+        return mtp_error_set(err, st, "cannot make the dev/test key table (%s)%s",
+                             mtp_status_str(st), st == MTP_ERR_LIMIT ? "; raise --mem" : "");
     }
     w->input_sha = EVP_MD_CTX_new();
     if (w->input_sha == NULL || EVP_DigestInit_ex(w->input_sha, EVP_sha256(), NULL) != 1) {
@@ -275,6 +711,13 @@ static void corpus_writer_destroy(void *self)
         unlink(w->spool_path);
     }
     mtp_keyset_release(&w->heldout);
+    map_release(&w->clusters);
+    map_release(&w->excluded);
+    mtp_free(w->clusters_source.path);
+    for (size_t i = 0; i < w->exclude_count; i++) {
+        mtp_free(w->excludes[i].path);
+    }
+    mtp_free(w->excludes);
     mtp_key_scratch_release(&w->scratch);
     EVP_MD_CTX_free(w->input_sha);
     mtp_buf_release(&w->line);
@@ -325,17 +768,72 @@ static mtp_str side_text(const mtp_record *rec, int side)
     return side == 0 ? rec->text : rec->tgt;
 }
 
-/* The exact and loose keys of every side's text into keys[0 .. 2 * sides).
- * Returns MTP_OK, MTP_ERR_INPUT (no loose key: invalid UTF-8) or MTP_ERR_NOMEM. */
-static mtp_status record_keys(corpus_writer *w, const mtp_record *rec, uint64_t keys[])
+/* The tagged exact keys of every side's text into keys[0 .. sides). */
+static void exact_keys(const corpus_writer *w, const mtp_record *rec, uint64_t keys[])
+{
+    for (int side = 0; side < w->sides; side++) {
+        keys[side] = tag_exact(mtp_key_exact(side_text(rec, side)));
+    }
+}
+
+/* The tagged loose keys of every side's text into keys[0 .. sides). Returns
+ * MTP_OK, MTP_ERR_INPUT (no loose key: invalid UTF-8) or MTP_ERR_NOMEM. */
+static mtp_status loose_keys(corpus_writer *w, const mtp_record *rec, uint64_t keys[])
 {
     mtp_status st = MTP_OK;
     for (int side = 0; side < w->sides && st == MTP_OK; side++) {
-        const mtp_str text = side_text(rec, side);
-        keys[2 * side] = mtp_key_exact(text);
-        st = mtp_key_loose(text, &w->scratch, &keys[2 * side + 1]);
+        st = mtp_key_loose(side_text(rec, side), &w->scratch, &keys[side]);
+        keys[side] = tag_loose(keys[side]);
     }
     return st;
+}
+
+/* The exclude files holding any of the keys, as a bit set (0: none). */
+static uint64_t excluded_by(const corpus_writer *w, const uint64_t keys[])
+{
+    uint64_t files = 0;
+    for (int side = 0; side < w->sides; side++) {
+        const uint64_t *found = map_get(&w->excluded, keys[side]);
+        files |= found != NULL ? *found : 0;
+    }
+    return files;
+}
+
+static int heldout_has(const corpus_writer *w, const uint64_t keys[])
+{
+    for (int side = 0; side < w->sides; side++) {
+        if (mtp_keyset_contains(&w->heldout, keys[side])) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Drops a record that exclude files `files` match, crediting each file. */
+static mtp_status drop_excluded(mtp_stage *stage, corpus_writer *w, const char *reason,
+                                uint64_t files)
+{
+    for (size_t i = 0; i < w->exclude_count; i++) {
+        w->excludes[i].matched += (files >> i) & 1;
+    }
+    mtp_counts_drop(&stage->counts, reason, 1);
+    return MTP_OK;
+}
+
+/* An exact exclude match: the loose keys may match more files, which the
+ * manifest credits too (a text without a loose key credits the exact ones). */
+static mtp_status drop_excluded_exact(mtp_stage *stage, corpus_writer *w, const mtp_record *rec,
+                                      uint64_t files)
+{
+    uint64_t loose[SIDE_COUNT];
+    const mtp_status st = loose_keys(w, rec, loose);
+    if (st == MTP_ERR_NOMEM) {
+        return mtp_error_set(&stage->error, st, "out of memory");
+    }
+    if (st == MTP_OK) {
+        files |= excluded_by(w, loose);
+    }
+    return drop_excluded(stage, w, "excluded_exact", files);
 }
 
 /* Appends every side's text to its file of `split`; counts the record out. */
@@ -354,27 +852,61 @@ static mtp_status put_sides(mtp_stage *stage, corpus_writer *w, mtp_corpus_split
     return MTP_OK;
 }
 
-static mtp_status put_heldout(mtp_stage *stage, corpus_writer *w, mtp_corpus_split split,
-                              const mtp_record *rec)
+/* Adds the record's keys to the held-out set. */
+static mtp_status hold_out(mtp_stage *stage, corpus_writer *w, const uint64_t exact[],
+                           const uint64_t loose[])
 {
-    uint64_t keys[2 * SIDE_COUNT];
-    mtp_status st = record_keys(w, rec, keys);
-    if (st == MTP_ERR_INPUT) {
-        return bad_text(stage, rec);
-    }
-    for (int i = 0; st == MTP_OK && i < 2 * w->sides; i++) {
+    mtp_status st = MTP_OK;
+    for (int side = 0; side < w->sides && st == MTP_OK; side++) {
         int added = 0;
-        st = mtp_keyset_add(&w->heldout, keys[i], &added);
+        st = mtp_keyset_add(&w->heldout, exact[side], &added);
+        if (st == MTP_OK) {
+            st = mtp_keyset_add(&w->heldout, loose[side], &added);
+        }
     }
     if (st == MTP_ERR_LIMIT) {
         return mtp_error_set(&stage->error, st,
                              "the dev/test key table would exceed %zu bytes; raise --mem",
                              w->opts.mem_bytes);
     }
+    return st == MTP_OK ? MTP_OK : mtp_error_set(&stage->error, st, "out of memory");
+}
+
+/* A dev/test record: dropped when excluded, else held out and written. */
+static mtp_status put_heldout(mtp_stage *stage, corpus_writer *w, mtp_corpus_split split,
+                              const mtp_record *rec)
+{
+    uint64_t exact[SIDE_COUNT], loose[SIDE_COUNT];
+    exact_keys(w, rec, exact);
+    mtp_status st = loose_keys(w, rec, loose);
+    if (st == MTP_ERR_INPUT) {
+        return bad_text(stage, rec);
+    }
     if (st != MTP_OK) {
         return mtp_error_set(&stage->error, st, "out of memory");
     }
-    return put_sides(stage, w, split, rec);
+    const uint64_t by_exact = excluded_by(w, exact);
+    const uint64_t by_loose = excluded_by(w, loose);
+    if (by_exact != 0) {
+        return drop_excluded(stage, w, "excluded_exact", by_exact | by_loose);
+    }
+    if (by_loose != 0) {
+        return drop_excluded(stage, w, "excluded_loose", by_loose);
+    }
+    st = hold_out(stage, w, exact, loose);
+    return st == MTP_OK ? put_sides(stage, w, split, rec) : st;
+}
+
+/* The record's split: by its cluster id's hash when the clusters file moved
+ * it, else by its doc_id's. */
+static mtp_corpus_split record_split(mtp_stage *stage, const corpus_writer *w, mtp_str doc_id)
+{
+    const uint64_t *cluster = map_get(&w->clusters, w->clusters.count > 0 ? doc_key(doc_id) : 1);
+    if (cluster != NULL) {
+        mtp_counts_add(&stage->counts, "moved_by_cluster", 1);
+    }
+    const uint64_t h = cluster != NULL ? *cluster : split_hash(doc_id);
+    return split_of_hash(h, w->opts.dev_ratio, w->opts.test_ratio);
 }
 
 /* Appends the record serialised in w->line to the spool. */
@@ -406,8 +938,7 @@ static mtp_status write_feed(mtp_stage *stage, const mtp_record *rec, const mtp_
     if (hash_input(w, rec) != MTP_OK) {
         return mtp_error_set(&stage->error, MTP_ERR_NOMEM, "out of memory");
     }
-    const mtp_corpus_split split =
-        mtp_corpus_split_of(rec->doc_id, w->opts.dev_ratio, w->opts.test_ratio);
+    const mtp_corpus_split split = record_split(stage, w, rec->doc_id);
     if (split == MTP_SPLIT_TRAIN) {
         return spool_record(stage, w);
     }
@@ -492,24 +1023,48 @@ static mtp_status put_meta(mtp_stage *stage, corpus_writer *w, const mtp_record 
     return st == MTP_OK ? MTP_OK : writer_failed(stage, meta, st);
 }
 
+static mtp_status write_train(mtp_stage *stage, corpus_writer *w, const mtp_record *rec)
+{
+    const mtp_status st = put_sides(stage, w, MTP_SPLIT_TRAIN, rec);
+    return st == MTP_OK ? put_meta(stage, w, rec) : st;
+}
+
+/* A train record: exact keys first, excluded then held out; the loose keys
+ * only when neither matched. With nothing to compare against, the text is
+ * only checked for UTF-8, as the loose key would have. */
 static mtp_status put_train(mtp_stage *stage, corpus_writer *w, const mtp_record *rec)
 {
-    uint64_t keys[2 * SIDE_COUNT];
-    mtp_status st = record_keys(w, rec, keys);
+    uint64_t exact[SIDE_COUNT], loose[SIDE_COUNT];
+    exact_keys(w, rec, exact);
+    const uint64_t by_exact = excluded_by(w, exact);
+    if (by_exact != 0) {
+        return drop_excluded_exact(stage, w, rec, by_exact);
+    }
+    if (heldout_has(w, exact)) {
+        mtp_counts_drop(&stage->counts, "cross_split_exact", 1);
+        return MTP_OK;
+    }
+    if (w->excluded.count == 0 && w->heldout.key_count == 0) {
+        const int valid = mtp_utf8_is_valid(rec->text.ptr, rec->text.len) &&
+                          (w->sides == 1 || mtp_utf8_is_valid(rec->tgt.ptr, rec->tgt.len));
+        return valid ? write_train(stage, w, rec) : bad_text(stage, rec);
+    }
+    const mtp_status st = loose_keys(w, rec, loose);
     if (st == MTP_ERR_INPUT) {
         return bad_text(stage, rec);
     }
     if (st != MTP_OK) {
         return mtp_error_set(&stage->error, st, "out of memory");
     }
-    for (int i = 0; i < 2 * w->sides; i++) {
-        if (mtp_keyset_contains(&w->heldout, keys[i])) {
-            mtp_counts_drop(&stage->counts, "cross_split", 1);
-            return MTP_OK;
-        }
+    const uint64_t by_loose = excluded_by(w, loose);
+    if (by_loose != 0) {
+        return drop_excluded(stage, w, "excluded_loose", by_loose);
     }
-    st = put_sides(stage, w, MTP_SPLIT_TRAIN, rec);
-    return st == MTP_OK ? put_meta(stage, w, rec) : st;
+    if (heldout_has(w, loose)) {
+        mtp_counts_drop(&stage->counts, "cross_split_loose", 1);
+        return MTP_OK;
+    }
+    return write_train(stage, w, rec);
 }
 
 /* Re-reads the spool into train.LANG.zst and train.meta.tsv.zst. */
@@ -565,7 +1120,11 @@ static mtp_status write_manifest(mtp_stage *stage, corpus_writer *w)
                             .files = listed,
                             .file_count = listed_count,
                             .counts = w->counts,
-                            .counts_count = w->counts_count + 1};
+                            .counts_count = w->counts_count + 1,
+                            .clusters =
+                                w->clusters_source.path != NULL ? &w->clusters_source : NULL,
+                            .excludes = w->excludes,
+                            .exclude_count = w->exclude_count};
     return mtp_manifest_write(w->opts.out_dir, &m, &stage->error);
 }
 
@@ -609,6 +1168,12 @@ mtp_status mtp_write_new(const mtp_write_options *opts, mtp_stage **out, mtp_err
         st = prepare_dir(w->opts.out_dir, err);
     }
     if (st == MTP_OK) {
+        st = load_clusters(w, err);
+    }
+    if (st == MTP_OK) {
+        st = load_excludes(w, err);
+    }
+    if (st == MTP_OK) {
         st = init_state(w, err);
     }
     if (st == MTP_OK) {
@@ -618,6 +1183,13 @@ mtp_status mtp_write_new(const mtp_write_options *opts, mtp_stage **out, mtp_err
         corpus_writer_destroy(w);
         return st;
     }
+    const uint64_t bad_lines = w->exclude_bad_lines;
     st = mtp_stage_create(&ops, w, out);
-    return st == MTP_OK ? MTP_OK : mtp_error_set(err, st, "out of memory");
+    if (st != MTP_OK) {
+        return mtp_error_set(err, st, "out of memory");
+    }
+    if (bad_lines > 0) {
+        mtp_counts_add(&(*out)->counts, "exclude_bad_lines", bad_lines);
+    }
+    return MTP_OK;
 }

@@ -135,6 +135,44 @@ static json_t *files_object(const mtp_manifest *m)
     return obj;
 }
 
+static json_t *source_object(const mtp_manifest_source *src, int with_matched)
+{
+    json_t *obj = json_object();
+    int fails = obj == NULL ? -1 : 0;
+    if (obj != NULL) {
+        fails |= set(obj, "path", json_string(src->path));
+        fails |= set(obj, "sha256", json_string(src->sha256));
+        fails |= set(obj, "lines", json_count(src->lines));
+        if (with_matched) {
+            fails |= set(obj, "matched", json_count(src->matched));
+        }
+    }
+    if (fails != 0) {
+        json_decref(obj);
+        return NULL;
+    }
+    return obj;
+}
+
+static json_t *clusters_value(const mtp_manifest *m)
+{
+    return m->clusters != NULL ? source_object(m->clusters, 0) : json_null();
+}
+
+static json_t *exclude_array(const mtp_manifest *m)
+{
+    json_t *arr = json_array();
+    int fails = arr == NULL ? -1 : 0;
+    for (size_t i = 0; fails == 0 && i < m->exclude_count; i++) {
+        fails |= json_array_append_new(arr, source_object(&m->excludes[i], 1));
+    }
+    if (fails != 0) {
+        json_decref(arr);
+        return NULL;
+    }
+    return arr;
+}
+
 /* Adds one stage's counters; a stage named twice (two sides of a pair) has
  * its counters summed. */
 static int add_stage_counts(json_t *all, const mtp_counts *c)
@@ -202,6 +240,8 @@ static mtp_status build_manifest(const mtp_manifest *m, json_t **out, mtp_error 
         fails |= set(root, "recipe", recipe_value(m->opts));
         fails |= set(root, "input", input_object(m));
         fails |= set(root, "files", files_object(m));
+        fails |= set(root, "clusters", clusters_value(m));
+        fails |= set(root, "exclude", exclude_array(m));
         fails |= set(root, "counts", counts_object(m));
     }
     json_decref(options);

@@ -10,7 +10,13 @@
  *    "recipe": TEXT or null,
  *    "input": {"records": N, "sha256": HEX, "files": ["sha256  path", ...]},
  *    "files": {"NAME": {"lines": N, "bytes": N, "sha256": HEX}, ...},
+ *    "clusters": {"path": P, "sha256": HEX, "lines": N} or null,
+ *    "exclude": [{"path": P, "sha256": HEX, "lines": N, "matched": N}, ...],
  *    "counts": {"STAGE": {"NAME": N, ...}, ...}}
+ *
+ * "exclude" lists the exclude files in the order they were read (a corpus
+ * directory's files by name, as DIR/NAME); "matched" is how many corpus
+ * lines (pairs: pairs) a key of that file removed.
  *
  * SHA256SUMS has one "HEX  NAME" line per data file and MANIFEST.json,
  * sorted by name (bytewise), the format `sha256sum -c` reads.
@@ -39,6 +45,15 @@ typedef struct mtp_manifest_file {
     char sha256[MTP_SHA256_HEX_CAPACITY]; /* lower-case hex of the bytes on disk */
 } mtp_manifest_file;
 
+/* An input file write read besides the records: the clusters file or an
+ * exclude file. */
+typedef struct mtp_manifest_source {
+    char *path;                           /* as given (DIR/NAME for a corpus dir); owned by write */
+    char sha256[MTP_SHA256_HEX_CAPACITY]; /* of the bytes on disk */
+    uint64_t lines;                       /* lines read (decompressed) */
+    uint64_t matched;                     /* exclude: corpus lines it removed */
+} mtp_manifest_source;
+
 /* What write knows at the end of a run; everything borrowed. */
 typedef struct mtp_manifest {
     const mtp_write_options *opts; /* lang, options_json or the options themselves, recipe */
@@ -48,6 +63,9 @@ typedef struct mtp_manifest {
     size_t file_count;
     const mtp_counts *counts; /* upstream stages first, write's own last */
     size_t counts_count;
+    const mtp_manifest_source *clusters; /* NULL: no clusters file */
+    const mtp_manifest_source *excludes;
+    size_t exclude_count;
 } mtp_manifest;
 
 /* Writes DIR/MANIFEST.json, then DIR/SHA256SUMS listing `m->files` and the

@@ -15,12 +15,17 @@ static const char usage[] =
     "train/dev/test.TGT.zst line-aligned with the sources, and doc_id TAB units TAB\n"
     "score to train.meta.tsv.zst. Each document goes whole to one split by XXH3-64\n"
     "of its doc_id (seed 0x6d7470726570) mapped to [0,1): below the dev ratio dev,\n"
-    "below dev+test ratio test, else train. A train sentence (pair: either side)\n"
-    "whose exact or loose key occurs in dev or test (pairs: on either side) is\n"
-    "dropped (dropped.cross_split). Files are written under temporary names and\n"
-    "renamed when complete, MANIFEST.json and SHA256SUMS last; an old MANIFEST.json\n"
-    "and SHA256SUMS in DIR are removed first, so a failed run never leaves a\n"
-    "complete-looking corpus.\n"
+    "below dev+test ratio test, else train; with --clusters, a document listed\n"
+    "there goes by its cluster id instead, so a near-duplicate cluster stays in one\n"
+    "split. A sentence (pair: either side) whose exact or loose key occurs in an\n"
+    "--exclude file is dropped from every split (dropped.excluded_exact, else\n"
+    "dropped.excluded_loose); a train sentence whose exact or loose key occurs in\n"
+    "dev or test (pairs: on either side) is dropped (dropped.cross_split_exact,\n"
+    "else dropped.cross_split_loose). MANIFEST.json lists the clusters file and\n"
+    "each exclude file with its sha256, lines and the corpus lines it matched.\n"
+    "Files are written under temporary names and renamed when complete,\n"
+    "MANIFEST.json and SHA256SUMS last; an old MANIFEST.json and SHA256SUMS in DIR\n"
+    "are removed first, so a failed run never leaves a complete-looking corpus.\n"
     "Nothing is written to stdout.\n"
     "\n"
     "Options:\n"
@@ -32,13 +37,22 @@ static const char usage[] =
     "      --dev-ratio R        share of documents in dev, 0..1 (default 0.01)\n"
     "      --test-ratio R       share of documents in test, 0..1 (default 0.01)\n"
     "      --level N            zstd level 1..19 of the corpus files (default 3)\n"
-    "      --mem SIZE           bound on the dev/test key table: two 8-byte keys per\n"
-    "                           dev/test sentence, load <= 0.75 (default 1G; K/M/G)\n"
+    "      --clusters FILE      'doc_id TAB cluster_id' lines (dedup --docs --clusters):\n"
+    "                           split listed documents by cluster id (default: none)\n"
+    "      --exclude FILE       remove FILE's sentences from every split: plain text,\n"
+    "                           one per line (.zst/.gz too), or a corpus directory\n"
+    "                           (its *.LANG.zst, *.TGT.zst); repeatable, up to 64 files\n"
+    "      --mem SIZE           bound on the cluster map (<= 64 bytes per moved\n"
+    "                           document), exclude table (<= 64 bytes per key, two per\n"
+    "                           line) and dev/test key table (<= 15 bytes per key, two\n"
+    "                           per sentence and side) together (default 1G; K/M/G)\n"
     "      --stage-counts FILE  fold an earlier stage's counts (the JSON its --counts\n"
     "                           wrote) into MANIFEST.json; repeatable, up to 64\n"
     "                           (--counts FILE writes write's own counts)\n"
     "A record of the other kind (a pair without --tgt-lang, a unit with it) stops\n"
-    "the run with exit 2.\n"
+    "the run with exit 2. A malformed clusters line stops it with exit 1; an exclude\n"
+    "line too long or not UTF-8 follows --on-error (skip: counted as\n"
+    "exclude_bad_lines; one not UTF-8 still excludes by its exact key).\n"
     "\n";
 
 enum {
@@ -49,7 +63,9 @@ enum {
     OPT_TEST,
     OPT_LEVEL,
     OPT_MEM,
-    OPT_STAGE_COUNTS
+    OPT_STAGE_COUNTS,
+    OPT_CLUSTERS,
+    OPT_EXCLUDE
 };
 
 static const struct option long_options[] = {
@@ -61,11 +77,14 @@ static const struct option long_options[] = {
     {"level", required_argument, NULL, OPT_LEVEL},
     {"mem", required_argument, NULL, OPT_MEM},
     {"stage-counts", required_argument, NULL, OPT_STAGE_COUNTS},
+    {"clusters", required_argument, NULL, OPT_CLUSTERS},
+    {"exclude", required_argument, NULL, OPT_EXCLUDE},
     CLI_COMMON_LONG_OPTIONS,
     {NULL, 0, NULL, 0}};
 
-/* argv strings named by --stage-counts; build may parse more than once. */
+/* argv strings named by --stage-counts and --exclude; build may parse more than once. */
 static const char *stage_counts_paths[MAX_STAGE_COUNTS];
+static const char *exclude_paths[MTP_WRITE_MAX_EXCLUDE_FILES];
 
 static int add_stage_counts(const char *arg, mtp_write_options *opts)
 {
@@ -74,6 +93,17 @@ static int add_stage_counts(const char *arg, mtp_write_options *opts)
     }
     stage_counts_paths[opts->upstream_path_count++] = arg;
     opts->upstream_paths = stage_counts_paths;
+    return 0;
+}
+
+static int add_exclude(const char *arg, mtp_write_options *opts)
+{
+    if (opts->exclude_path_count >= MTP_WRITE_MAX_EXCLUDE_FILES) {
+        return cli_usage_error("write", "--exclude: more than %d files",
+                               MTP_WRITE_MAX_EXCLUDE_FILES);
+    }
+    exclude_paths[opts->exclude_path_count++] = arg;
+    opts->exclude_paths = exclude_paths;
     return 0;
 }
 
@@ -116,6 +146,11 @@ static int stage_option(int opt, const char *arg, mtp_write_options *opts)
                    : cli_usage_error("write", "--mem: invalid size '%s'", arg);
     case OPT_STAGE_COUNTS:
         return add_stage_counts(arg, opts);
+    case OPT_CLUSTERS:
+        opts->clusters_path = arg;
+        return 0;
+    case OPT_EXCLUDE:
+        return add_exclude(arg, opts);
     default:
         return cli_usage_error("write", "unknown option");
     }
@@ -137,15 +172,15 @@ int cli_parse_write(int argc, char **argv, cli_common *common, mtp_write_options
     cli_common_default(common);
     mtp_write_options_default(opts);
     int opt = 0;
-    while ((opt = getopt_long(argc, argv, "qv", long_options, NULL)) != -1) {
+    cli_getopt_reset(); /* build parses several argument vectors */
+    while ((opt = getopt_long(argc, argv, ":qv", long_options, NULL)) != -1) {
         if (opt == CLI_OPT_HELP) {
             fputs(usage, stdout);
             fputs(cli_common_usage, stdout);
             return CLI_HELP_SHOWN;
         }
-        if (opt == '?') { /* getopt's own message would lack the "mtprep write:" prefix */
-            return cli_usage_error("write", "unknown option or missing argument: '%s'",
-                                   argv[optind - 1]);
+        if (opt == '?' || opt == ':') {
+            return cli_option_error("write", opt, argv);
         }
         const int common_rc = cli_common_option(common, "write", opt, optarg);
         if (common_rc == CLI_EXIT_USAGE) {

@@ -1,6 +1,8 @@
 /* Unit tests of write (corpus_write.c), verify (corpus_verify.c) and the
- * manifest module: exact corpus files, cross-split removal, determinism,
- * every verification failure, failures that must leave no manifest. */
+ * manifest module: exact corpus files, cross-split removal (exact and
+ * loose), clusters and exclude files, splits that share no key,
+ * determinism, every verification failure, failures that must leave no
+ * manifest. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,7 +12,9 @@
 
 #include <jansson.h>
 
+#include "keys.h"
 #include "manifest.h"
+#include "mtprep/dedup.h"
 #include "test_util.h"
 
 /* ---- fixture: a fresh directory per test, OUT inside it ------------------ */
@@ -269,7 +273,7 @@ static void test_write_counts_balance_with_cross_split_drop(void **state)
     json_t *root = load_manifest(f->out);
     assert_int_equal(manifest_int(root, "counts", "write", "in"), 5);
     assert_int_equal(manifest_int(root, "counts", "write", "out"), 4);
-    assert_int_equal(manifest_int(root, "counts", "write", "dropped.cross_split"), 1);
+    assert_int_equal(manifest_int(root, "counts", "write", "dropped.cross_split_exact"), 1);
     json_decref(root);
 }
 
@@ -284,7 +288,7 @@ static void test_write_loose_key_removes_train_variant(void **state)
     mtp_stage *stage = new_write(f->out, 0.5, 0);
     test_collector c = {0};
     assert_status(test_run_stage(stage, lines, &c), MTP_OK, mtp_stage_error(stage));
-    assert_int_equal(mtp_counts_get(mtp_stage_counts(stage), "dropped.cross_split"), 1);
+    assert_int_equal(mtp_counts_get(mtp_stage_counts(stage), "dropped.cross_split_loose"), 1);
     assert_true(mtp_counts_balanced(mtp_stage_counts(stage)));
     test_collector_release(&c);
     mtp_stage_free(stage);
@@ -508,7 +512,7 @@ static void test_write_pairs_exact_files(void **state)
     test_collector c = {0};
     assert_status(test_run_stage(stage, lines, &c), MTP_OK, mtp_stage_error(stage));
     test_collector_release(&c);
-    assert_int_equal(mtp_counts_get(mtp_stage_counts(stage), "dropped.cross_split"), 1);
+    assert_int_equal(mtp_counts_get(mtp_stage_counts(stage), "dropped.cross_split_loose"), 1);
     assert_true(mtp_counts_balanced(mtp_stage_counts(stage)));
     mtp_stage_free(stage);
     assert_file_text(f->out, "train.id.zst", "Satu.\nDua, tiga.\n");
@@ -673,6 +677,522 @@ static void test_write_feed_allocates_nothing_in_steady_state(void **state)
     assert_status(mtp_stage_finish(stage, NULL), MTP_OK, mtp_stage_error(stage));
     assert_int_equal(mtp_counts_get(mtp_stage_counts(stage), "out"), 1001);
     mtp_stage_free(stage);
+}
+
+/* ---- clusters, excludes, leak-free splits -------------------------------- */
+
+/* Writes `data` to ROOT/NAME; returns the path in `path`. */
+static void root_file(const fixture *f, const char *name, const char *data, char *path,
+                      size_t capacity)
+{
+    snprintf(path, capacity, "%s/%s", f->root, name);
+    write_raw(path, data, strlen(data));
+}
+
+/* Runs write with `o` over `lines`; keeps its counts and its error message. */
+static mtp_status run_write(const mtp_write_options *o, const char *lines, mtp_counts *counts,
+                            mtp_error *err)
+{
+    mtp_stage *stage = NULL;
+    mtp_status st = mtp_write_new(o, &stage, err);
+    if (st != MTP_OK) {
+        return st;
+    }
+    test_collector c = {0};
+    st = test_run_stage(stage, lines, &c);
+    test_collector_release(&c);
+    if (counts != NULL) {
+        *counts = *mtp_stage_counts(stage);
+    }
+    snprintf(err->message, sizeof err->message, "%s", mtp_stage_error(stage));
+    mtp_stage_free(stage);
+    return st;
+}
+
+static void options_for(mtp_write_options *o, const char *out, double dev, double test)
+{
+    mtp_write_options_default(o);
+    o->out_dir = out;
+    o->dev_ratio = dev;
+    o->test_ratio = test;
+}
+
+/* Member m's own doc_id would put it in train; its cluster c is in dev. */
+static void test_write_clusters_keep_cluster_in_one_split(void **state)
+{
+    fixture *f = *state;
+    char c[32], m[32], x[32], clusters[160], path[400], lines[512];
+    doc_in(MTP_SPLIT_DEV, 0.5, 0, "c", c, sizeof c);
+    doc_in(MTP_SPLIT_TRAIN, 0.5, 0, "m", m, sizeof m);
+    doc_in(MTP_SPLIT_TRAIN, 0.5, 0, "x", x, sizeof x);
+    snprintf(clusters, sizeof clusters, "%s\t%s\n%s\t%s\n", c, c, m, c);
+    root_file(f, "clusters.tsv", clusters, path, sizeof path);
+    snprintf(lines, sizeof lines, "%s\t1\tBerita asli.\n%s\t1\tBerita salinan.\n%s\t1\tLain.\n", c,
+             m, x);
+    mtp_write_options o;
+    options_for(&o, f->out, 0.5, 0);
+    o.clusters_path = path;
+    mtp_counts counts;
+    mtp_error err = {{0}};
+    assert_status(run_write(&o, lines, &counts, &err), MTP_OK, err.message);
+    assert_int_equal(mtp_counts_get(&counts, "moved_by_cluster"), 1);
+    assert_true(mtp_counts_balanced(&counts));
+    assert_file_text(f->out, "dev.id.zst", "Berita asli.\nBerita salinan.\n");
+    assert_file_text(f->out, "train.id.zst", "Lain.\n");
+}
+
+static void test_write_clusters_listed_in_manifest(void **state)
+{
+    fixture *f = *state;
+    char path[400];
+    root_file(f, "clusters.tsv", "x\tc\n", path, sizeof path);
+    mtp_write_options o;
+    options_for(&o, f->out, 0.5, 0);
+    o.clusters_path = path;
+    mtp_error err = {{0}};
+    assert_status(run_write(&o, "", NULL, &err), MTP_OK, err.message);
+    json_t *root = load_manifest(f->out);
+    json_t *clusters = json_object_get(root, "clusters");
+    assert_string_equal(json_string_value(json_object_get(clusters, "path")), path);
+    assert_string_equal(json_string_value(json_object_get(clusters, "sha256")),
+                        "51355058a2184d1e8aeb58afb9043ab4c5f573b574e0c3e195734ffb833a5122");
+    assert_int_equal(manifest_int(root, "clusters", "lines", NULL), 1);
+    assert_int_equal(json_array_size(json_object_get(root, "exclude")), 0);
+    json_decref(root);
+}
+
+static void test_write_clusters_absent_means_null_in_manifest(void **state)
+{
+    fixture *f = *state;
+    write_sample(f->out);
+    json_t *root = load_manifest(f->out);
+    assert_true(json_is_null(json_object_get(root, "clusters")));
+    assert_true(json_is_array(json_object_get(root, "exclude")));
+    json_decref(root);
+}
+
+static void assert_write_new_fails(const mtp_write_options *o, mtp_status want, const char *msg)
+{
+    mtp_stage *stage = NULL;
+    mtp_error err = {{0}};
+    assert_status(mtp_write_new(o, &stage, &err), want, err.message);
+    assert_null(stage);
+    if (strstr(err.message, msg) == NULL) {
+        fail_msg("message '%s' lacks '%s'", err.message, msg);
+    }
+}
+
+static void test_write_clusters_line_without_tab_fails(void **state)
+{
+    fixture *f = *state;
+    char path[400], want[450];
+    root_file(f, "clusters.tsv", "a\ta\nb c\n", path, sizeof path);
+    mtp_write_options o;
+    options_for(&o, f->out, 0.5, 0);
+    o.clusters_path = path;
+    snprintf(want, sizeof want, "%s:2: not 'doc_id TAB cluster_id'", path);
+    assert_write_new_fails(&o, MTP_ERR_INPUT, want);
+    assert_false(path_in(f->out, "MANIFEST.json"));
+}
+
+static void test_write_clusters_empty_cluster_id_fails(void **state)
+{
+    fixture *f = *state;
+    char path[400], want[450];
+    root_file(f, "clusters.tsv", "a\t\n", path, sizeof path);
+    mtp_write_options o;
+    options_for(&o, f->out, 0.5, 0);
+    o.clusters_path = path;
+    snprintf(want, sizeof want, "%s:1: not 'doc_id TAB cluster_id'", path);
+    assert_write_new_fails(&o, MTP_ERR_INPUT, want);
+}
+
+static void test_write_clusters_doc_in_two_clusters_fails(void **state)
+{
+    fixture *f = *state;
+    char path[400], want[450];
+    root_file(f, "clusters.tsv", "a\tb\na\tc\n", path, sizeof path);
+    mtp_write_options o;
+    options_for(&o, f->out, 0.5, 0);
+    o.clusters_path = path;
+    snprintf(want, sizeof want, "%s:2: doc_id a is in two clusters", path);
+    assert_write_new_fails(&o, MTP_ERR_INPUT, want);
+}
+
+static void test_write_clusters_missing_file_fails(void **state)
+{
+    fixture *f = *state;
+    mtp_write_options o;
+    options_for(&o, f->out, 0.5, 0);
+    o.clusters_path = "/nonexistent/clusters.tsv";
+    assert_write_new_fails(&o, MTP_ERR_IO, "/nonexistent/clusters.tsv");
+}
+
+/* 200 moved documents need a 512-pair table (8 KiB, 12 KiB while
+ * doubling): over a 10 KiB --mem. */
+static void test_write_clusters_over_mem_is_limit(void **state)
+{
+    fixture *f = *state;
+    char path[400];
+    snprintf(path, sizeof path, "%s/clusters.tsv", f->root);
+    FILE *file = fopen(path, "w");
+    assert_non_null(file);
+    for (int i = 0; i < 200; i++) {
+        fprintf(file, "doc-%d\tcluster-%d\n", i, i / 2);
+    }
+    assert_int_equal(fclose(file), 0);
+    mtp_write_options o;
+    options_for(&o, f->out, 0.5, 0);
+    o.clusters_path = path;
+    o.mem_bytes = 10 * 1024;
+    assert_write_new_fails(&o, MTP_ERR_LIMIT, "the cluster map would exceed --mem (10240 bytes)");
+    o.mem_bytes = 64 * 1024;
+    mtp_error err = {{0}};
+    assert_status(run_write(&o, "", NULL, &err), MTP_OK, err.message);
+}
+
+static void test_write_exclude_exact_removes_from_every_split(void **state)
+{
+    fixture *f = *state;
+    char path[400], train[32], dev[32], lines[512];
+    root_file(f, "test-set.txt", "Dua.\n", path, sizeof path);
+    doc_in(MTP_SPLIT_TRAIN, 0.5, 0, "t", train, sizeof train);
+    doc_in(MTP_SPLIT_DEV, 0.5, 0, "d", dev, sizeof dev);
+    snprintf(lines, sizeof lines, "%s\t1\tSatu.\n%s\t2\tDua.\n%s\t1\tDua.\n%s\t2\tTiga.\n", train,
+             train, dev, dev);
+    const char *paths[] = {path};
+    mtp_write_options o;
+    options_for(&o, f->out, 0.5, 0);
+    o.exclude_paths = paths;
+    o.exclude_path_count = 1;
+    mtp_counts counts;
+    mtp_error err = {{0}};
+    assert_status(run_write(&o, lines, &counts, &err), MTP_OK, err.message);
+    assert_int_equal(mtp_counts_get(&counts, "dropped.excluded_exact"), 2);
+    assert_int_equal(mtp_counts_get(&counts, "dropped.cross_split_exact"), 0);
+    assert_true(mtp_counts_balanced(&counts));
+    assert_file_text(f->out, "train.id.zst", "Satu.\n");
+    assert_file_text(f->out, "dev.id.zst", "Tiga.\n");
+    json_t *root = load_manifest(f->out);
+    json_t *entry = json_array_get(json_object_get(root, "exclude"), 0);
+    assert_string_equal(json_string_value(json_object_get(entry, "path")), path);
+    assert_string_equal(json_string_value(json_object_get(entry, "sha256")),
+                        "c7f4e3705e0d9619bca2c13865cc36d214a73416bfe25c8571906d1da080a452");
+    assert_int_equal(json_integer_value(json_object_get(entry, "lines")), 1);
+    assert_int_equal(json_integer_value(json_object_get(entry, "matched")), 2);
+    assert_int_equal(manifest_int(root, "counts", "write", "dropped.excluded_exact"), 2);
+    json_decref(root);
+}
+
+static void test_write_exclude_loose_match_counted_loose(void **state)
+{
+    fixture *f = *state;
+    char path[400];
+    root_file(f, "test-set.txt", "harga naik 7 %\n", path, sizeof path);
+    const char *paths[] = {path};
+    mtp_write_options o;
+    options_for(&o, f->out, 0, 0);
+    o.exclude_paths = paths;
+    o.exclude_path_count = 1;
+    mtp_counts counts;
+    mtp_error err = {{0}};
+    assert_status(run_write(&o, "a\t1\tHarga naik 5%.\na\t2\tLain.\n", &counts, &err), MTP_OK,
+                  err.message);
+    assert_int_equal(mtp_counts_get(&counts, "dropped.excluded_loose"), 1);
+    assert_int_equal(mtp_counts_get(&counts, "dropped.excluded_exact"), 0);
+    assert_file_text(f->out, "train.id.zst", "Lain.\n");
+}
+
+static void test_write_exclude_crlf_and_empty_lines(void **state)
+{
+    fixture *f = *state;
+    char path[400];
+    root_file(f, "test-set.txt", "\r\n\nSatu.\r\n", path, sizeof path);
+    const char *paths[] = {path};
+    mtp_write_options o;
+    options_for(&o, f->out, 0, 0);
+    o.exclude_paths = paths;
+    o.exclude_path_count = 1;
+    mtp_counts counts;
+    mtp_error err = {{0}};
+    assert_status(run_write(&o, "a\t1\tSatu.\na\t2\tDua.\n", &counts, &err), MTP_OK, err.message);
+    assert_int_equal(mtp_counts_get(&counts, "dropped.excluded_exact"), 1);
+    assert_file_text(f->out, "train.id.zst", "Dua.\n");
+    json_t *root = load_manifest(f->out);
+    json_t *entry = json_array_get(json_object_get(root, "exclude"), 0);
+    assert_int_equal(json_integer_value(json_object_get(entry, "lines")), 3);
+    json_decref(root);
+}
+
+/* Each file is credited with the lines its own keys matched. */
+static void test_write_exclude_two_files_credited_apart(void **state)
+{
+    fixture *f = *state;
+    char a[400], b[400];
+    root_file(f, "a.txt", "Satu.\nDua.\n", a, sizeof a);
+    root_file(f, "b.txt", "DUA\nTiga.\n", b, sizeof b);
+    const char *paths[] = {a, b};
+    mtp_write_options o;
+    options_for(&o, f->out, 0, 0);
+    o.exclude_paths = paths;
+    o.exclude_path_count = 2;
+    mtp_counts counts;
+    mtp_error err = {{0}};
+    assert_status(
+        run_write(&o, "d\t1\tSatu.\nd\t2\tDua.\nd\t3\tTiga.\nd\t4\tEmpat.\n", &counts, &err),
+        MTP_OK, err.message);
+    assert_int_equal(mtp_counts_get(&counts, "dropped.excluded_exact"), 3);
+    assert_file_text(f->out, "train.id.zst", "Empat.\n");
+    json_t *root = load_manifest(f->out);
+    json_t *list = json_object_get(root, "exclude");
+    assert_int_equal(json_array_size(list), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "matched")), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 1), "matched")), 2);
+    json_decref(root);
+}
+
+/* A corpus directory: its *.id.zst files, by name; meta and manifest not read. */
+static void test_write_exclude_corpus_dir_reads_its_text_files(void **state)
+{
+    fixture *f = *state;
+    write_sample(f->out); /* train: Satu. Tiga.  dev: Dua.  test: Empat. */
+    char second[400];
+    snprintf(second, sizeof second, "%s/second", f->root);
+    const char *paths[] = {f->out};
+    mtp_write_options o;
+    options_for(&o, second, 0, 0);
+    o.exclude_paths = paths;
+    o.exclude_path_count = 1;
+    mtp_counts counts;
+    mtp_error err = {{0}};
+    assert_status(run_write(&o, "n\t1\tEMPAT\nn\t2\tTiga.\nn\t3\tLima.\n", &counts, &err), MTP_OK,
+                  err.message);
+    assert_int_equal(mtp_counts_get(&counts, "dropped.excluded_exact"), 1);
+    assert_int_equal(mtp_counts_get(&counts, "dropped.excluded_loose"), 1);
+    assert_file_text(second, "train.id.zst", "Lima.\n");
+    json_t *root = load_manifest(second);
+    json_t *list = json_object_get(root, "exclude");
+    assert_int_equal(json_array_size(list), 3);
+    static const char *const names[] = {"dev.id.zst", "test.id.zst", "train.id.zst"};
+    static const int lines[] = {1, 1, 2};
+    static const int matched[] = {0, 1, 1};
+    for (size_t i = 0; i < 3; i++) {
+        json_t *entry = json_array_get(list, i);
+        char want[512];
+        snprintf(want, sizeof want, "%s/%s", f->out, names[i]);
+        assert_string_equal(json_string_value(json_object_get(entry, "path")), want);
+        assert_int_equal(json_integer_value(json_object_get(entry, "lines")), lines[i]);
+        assert_int_equal(json_integer_value(json_object_get(entry, "matched")), matched[i]);
+    }
+    json_decref(root);
+}
+
+static void test_write_exclude_dir_without_corpus_files_fails(void **state)
+{
+    fixture *f = *state;
+    const char *paths[] = {f->root};
+    mtp_write_options o;
+    options_for(&o, f->out, 0, 0);
+    o.exclude_paths = paths;
+    o.exclude_path_count = 1;
+    assert_write_new_fails(&o, MTP_ERR_USAGE, "a directory without corpus text files");
+}
+
+static void test_write_exclude_missing_file_fails(void **state)
+{
+    fixture *f = *state;
+    const char *paths[] = {"/nonexistent/test-set.txt"};
+    mtp_write_options o;
+    options_for(&o, f->out, 0, 0);
+    o.exclude_paths = paths;
+    o.exclude_path_count = 1;
+    assert_write_new_fails(&o, MTP_ERR_IO, "/nonexistent/test-set.txt");
+}
+
+/* Under skip, a line that is not UTF-8 is counted; the file's other lines
+ * still exclude. */
+static void test_write_exclude_invalid_utf8_line_skipped_and_counted(void **state)
+{
+    fixture *f = *state;
+    char path[400];
+    root_file(f, "test-set.txt", "Sat\xffu.\nDua.\n", path, sizeof path);
+    const char *paths[] = {path};
+    mtp_write_options o;
+    options_for(&o, f->out, 0, 0);
+    o.exclude_paths = paths;
+    o.exclude_path_count = 1;
+    mtp_counts counts;
+    mtp_error err = {{0}};
+    assert_status(run_write(&o, "a\t1\tSatu.\na\t2\tDua.\n", &counts, &err), MTP_OK, err.message);
+    assert_int_equal(mtp_counts_get(&counts, "exclude_bad_lines"), 1);
+    assert_int_equal(mtp_counts_get(&counts, "dropped.excluded_exact"), 1);
+    assert_true(mtp_counts_balanced(&counts));
+    assert_file_text(f->out, "train.id.zst", "Satu.\n");
+}
+
+static void test_write_exclude_invalid_utf8_line_fail_names_line(void **state)
+{
+    fixture *f = *state;
+    char path[400], want[450];
+    root_file(f, "test-set.txt", "Satu.\nSat\xffu.\n", path, sizeof path);
+    const char *paths[] = {path};
+    mtp_write_options o;
+    options_for(&o, f->out, 0, 0);
+    o.exclude_paths = paths;
+    o.exclude_path_count = 1;
+    o.on_error = MTP_ON_ERROR_FAIL;
+    snprintf(want, sizeof want, "%s:2: exclude line is not valid UTF-8", path);
+    assert_write_new_fails(&o, MTP_ERR_INPUT, want);
+}
+
+static void test_write_exclude_too_many_files_refused(void **state)
+{
+    fixture *f = *state;
+    const char *paths[MTP_WRITE_MAX_EXCLUDE_FILES + 1];
+    for (size_t i = 0; i <= MTP_WRITE_MAX_EXCLUDE_FILES; i++) {
+        paths[i] = "x";
+    }
+    mtp_write_options o;
+    options_for(&o, f->out, 0, 0);
+    o.exclude_paths = paths;
+    o.exclude_path_count = MTP_WRITE_MAX_EXCLUDE_FILES + 1;
+    assert_write_new_fails(&o, MTP_ERR_USAGE, "more than 64 exclude files");
+}
+
+/* A pair goes when either side matches; the target side here. */
+static void test_write_exclude_pair_either_side(void **state)
+{
+    fixture *f = *state;
+    char path[400];
+    root_file(f, "test-set.en", "Two.\n", path, sizeof path);
+    const char *paths[] = {path};
+    mtp_write_options o;
+    options_for(&o, f->out, 0, 0);
+    o.tgt_lang = "en";
+    o.exclude_paths = paths;
+    o.exclude_path_count = 1;
+    mtp_counts counts;
+    mtp_error err = {{0}};
+    assert_status(
+        run_write(&o, "a\t1=1\tSatu.\tOne.\t0.9000\na\t2=2\tDua.\tTwo.\t0.8000\n", &counts, &err),
+        MTP_OK, err.message);
+    assert_int_equal(mtp_counts_get(&counts, "dropped.excluded_exact"), 1);
+    assert_file_text(f->out, "train.id.zst", "Satu.\n");
+    assert_file_text(f->out, "train.en.zst", "One.\n");
+}
+
+/* One exact and one loose cross-split drop, counted apart. */
+static void test_write_cross_split_exact_and_loose_counted_apart(void **state)
+{
+    fixture *f = *state;
+    char train[32], dev[32], lines[512];
+    doc_in(MTP_SPLIT_TRAIN, 0.5, 0, "t", train, sizeof train);
+    doc_in(MTP_SPLIT_DEV, 0.5, 0, "d", dev, sizeof dev);
+    snprintf(lines, sizeof lines,
+             "%s\t1\tSatu.\n%s\t2\tdua!\n%s\t3\tTiga.\n%s\t1\tSatu.\n%s\t2\tDua.\n", train, train,
+             train, dev, dev);
+    mtp_write_options o;
+    options_for(&o, f->out, 0.5, 0);
+    mtp_counts counts;
+    mtp_error err = {{0}};
+    assert_status(run_write(&o, lines, &counts, &err), MTP_OK, err.message);
+    assert_int_equal(mtp_counts_get(&counts, "dropped.cross_split_exact"), 1);
+    assert_int_equal(mtp_counts_get(&counts, "dropped.cross_split_loose"), 1);
+    assert_file_text(f->out, "train.id.zst", "Tiga.\n");
+}
+
+/* The loose keys of a decompressed corpus file, one per line, into `set`. */
+static void add_file_keys(const char *out, const char *name, mtp_keyset *set, int check_only,
+                          mtp_key_scratch *scratch)
+{
+    char *text = read_corpus_file(out, name);
+    for (char *line = text, *end = NULL; *line != '\0'; line = end + 1) {
+        end = strchr(line, '\n');
+        assert_non_null(end);
+        const mtp_str s = {line, (size_t)(end - line)};
+        uint64_t keys[2] = {mtp_key_exact(s), 0};
+        assert_status(mtp_key_loose(s, scratch, &keys[1]), MTP_OK, "loose key");
+        for (int k = 0; k < 2; k++) {
+            int added = 0;
+            if (check_only) {
+                assert_false(mtp_keyset_contains(set, keys[k] ^ (uint64_t)k));
+            } else {
+                assert_status(mtp_keyset_add(set, keys[k] ^ (uint64_t)k, &added), MTP_OK, "add");
+            }
+        }
+    }
+    free(text);
+}
+
+/* 300 documents drawing sentences from a small pool with case and
+ * punctuation variants: train shares no exact or loose key with dev/test,
+ * and every record is accounted for. */
+static void test_write_train_shares_no_key_with_heldout(void **state)
+{
+    fixture *f = *state;
+    static const char *const pool[] = {
+        "Harga naik.",        "harga NAIK!",  "Presiden datang.", "Hujan turun 5 kali.",
+        "Hujan turun 7 kali", "Pasar ramai.", "Kota sepi."};
+    const size_t pool_size = sizeof pool / sizeof pool[0];
+    char *lines = malloc(300 * 4 * 64);
+    assert_non_null(lines);
+    size_t len = 0;
+    unsigned seed = 12345;
+    for (int d = 0; d < 300; d++) {
+        for (int u = 1; u <= 4; u++) {
+            seed = seed * 1103515245u + 12345u;
+            len += (size_t)sprintf(lines + len, "doc-%d\t%d\t%s #%u\n", d, u,
+                                   pool[(seed >> 16) % pool_size], (seed >> 8) % 40);
+        }
+    }
+    mtp_write_options o;
+    options_for(&o, f->out, 0.1, 0.1);
+    mtp_counts counts;
+    mtp_error err = {{0}};
+    assert_status(run_write(&o, lines, &counts, &err), MTP_OK, err.message);
+    free(lines);
+    assert_true(mtp_counts_balanced(&counts));
+    assert_true(mtp_counts_get(&counts, "dropped.cross_split_exact") > 0);
+    assert_true(mtp_counts_get(&counts, "dropped.cross_split_loose") > 0);
+    mtp_keyset set;
+    mtp_key_scratch scratch = {0};
+    assert_status(mtp_keyset_init(&set, 1 << 20), MTP_OK, "keyset");
+    add_file_keys(f->out, "dev.id.zst", &set, 0, &scratch);
+    add_file_keys(f->out, "test.id.zst", &set, 0, &scratch);
+    add_file_keys(f->out, "train.id.zst", &set, 1, &scratch);
+    mtp_keyset_release(&set);
+    mtp_key_scratch_release(&scratch);
+}
+
+static void test_write_out_of_memory_with_clusters_and_excludes(void **state)
+{
+    fixture *f = *state;
+    char clusters[400], exclude[400];
+    root_file(f, "clusters.tsv", "a\tb\nb\tb\nc\ta\n", clusters, sizeof clusters);
+    root_file(f, "test-set.txt", "Tiga.\nlima\n", exclude, sizeof exclude);
+    const char *paths[] = {exclude};
+    const char *lines = "a\t1\tSatu.\nb\t1\tDua.\nc\t1\tTiga.\nd\t1\tEmpat.\ne\t1\tLima!\n";
+    mtp_status st = MTP_ERR_NOMEM;
+    for (long n = 0; n < 10000 && st != MTP_OK; n++) {
+        mtp_write_options o;
+        options_for(&o, f->out, 0.3, 0.3);
+        o.clusters_path = clusters;
+        o.exclude_paths = paths;
+        o.exclude_path_count = 1;
+        mtp_error err = {{0}};
+        mtp_alloc_fail_after(n);
+        st = run_write(&o, lines, NULL, &err);
+        mtp_alloc_fail_after(-1);
+        if (st != MTP_OK) {
+            assert_status(st, MTP_ERR_NOMEM, err.message);
+            assert_false(path_in(f->out, "MANIFEST.json"));
+        }
+    }
+    assert_status(st, MTP_OK, "never completed");
+    json_t *root = load_manifest(f->out);
+    assert_int_equal(manifest_int(root, "counts", "write", "dropped.excluded_exact"), 1);
+    assert_int_equal(manifest_int(root, "counts", "write", "dropped.excluded_loose"), 1);
+    json_decref(root);
 }
 
 /* ---- verify -------------------------------------------------------------- */
@@ -921,6 +1441,108 @@ static void test_verify_relisted_file_ok(void **state)
 
 /* ---- manifest module ----------------------------------------------------- */
 
+/* ---- leak check ---------------------------------------------------------- */
+
+/* Replaces OUT/NAME with a zstd file of `lines` (NUL-separated, "" ends). */
+static void replace_zst(const char *out, const char *name, const char *const *lines)
+{
+    char path[512], msg[256];
+    snprintf(path, sizeof path, "%s/%s", out, name);
+    const mtp_writer_options wopts = {3, 0};
+    mtp_writer *w = NULL;
+    assert_status(mtp_writer_open(path, &wopts, &w, msg, sizeof msg), MTP_OK, msg);
+    for (size_t i = 0; lines[i] != NULL; i++) {
+        assert_status(mtp_writer_put_line(w, lines[i], strlen(lines[i])), MTP_OK, lines[i]);
+    }
+    assert_status(mtp_writer_commit(w), MTP_OK, mtp_writer_error(w));
+    mtp_writer_free(w);
+}
+
+static char *leak_report(const char *out, size_t mem_bytes, mtp_status want, mtp_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *report = open_memstream(&text, &len);
+    assert_non_null(report);
+    assert_status(mtp_corpus_check_leaks(out, mem_bytes, report, err), want, err->message);
+    fclose(report);
+    return text;
+}
+
+static void test_check_leaks_written_corpus_ok(void **state)
+{
+    fixture *f = *state;
+    write_sample(f->out);
+    mtp_error err = {{0}};
+    char *text = leak_report(f->out, 1 << 20, MTP_OK, &err);
+    assert_string_equal(text, "OK no train line shares a key with dev or test (2 train lines)\n");
+    free(text);
+}
+
+static void test_check_leaks_exact_train_line_reported(void **state)
+{
+    fixture *f = *state;
+    write_sample(f->out); /* dev: Dua.  test: Empat. */
+    static const char *const train[] = {"Satu.", "Tiga.", "Empat.", NULL};
+    replace_zst(f->out, "train.id.zst", train);
+    mtp_error err = {{0}};
+    char *text = leak_report(f->out, 1 << 20, MTP_ERR_MISMATCH, &err);
+    assert_string_equal(text, "FAILED train.id.zst:3: shares its exact key with dev or test\n");
+    assert_string_equal(err.message, "train.id.zst:3: shares its exact key with dev or test");
+    free(text);
+}
+
+static void test_check_leaks_loose_train_line_reported(void **state)
+{
+    fixture *f = *state;
+    write_sample(f->out);
+    static const char *const train[] = {"DUA!", "Satu.", "dua", NULL};
+    replace_zst(f->out, "train.id.zst", train);
+    mtp_error err = {{0}};
+    char *text = leak_report(f->out, 1 << 20, MTP_ERR_MISMATCH, &err);
+    assert_string_equal(text, "FAILED train.id.zst:1: shares its loose key with dev or test\n"
+                              "FAILED train.id.zst:3: shares its loose key with dev or test\n");
+    free(text);
+}
+
+/* Pairs: a train target equal to a dev source is a leak too (sides pooled). */
+static void test_check_leaks_pair_sides_pooled(void **state)
+{
+    fixture *f = *state;
+    char train[32], dev[32], lines[512];
+    doc_in(MTP_SPLIT_TRAIN, 0.5, 0, "t", train, sizeof train);
+    doc_in(MTP_SPLIT_DEV, 0.5, 0, "d", dev, sizeof dev);
+    snprintf(lines, sizeof lines, "%s\t1=1\tSatu.\tOne.\t0.9000\n%s\t1=1\tDua.\tTwo.\t0.9000\n",
+             train, dev);
+    mtp_write_options o;
+    options_for(&o, f->out, 0.5, 0);
+    o.tgt_lang = "en";
+    mtp_error err = {{0}};
+    assert_status(run_write(&o, lines, NULL, &err), MTP_OK, err.message);
+    char *text = leak_report(f->out, 1 << 20, MTP_OK, &err);
+    free(text);
+    static const char *const targets[] = {"Dua.", NULL};
+    replace_zst(f->out, "train.en.zst", targets);
+    text = leak_report(f->out, 1 << 20, MTP_ERR_MISMATCH, &err);
+    assert_string_equal(text, "FAILED train.en.zst:1: shares its exact key with dev or test\n");
+    free(text);
+}
+
+static void test_check_leaks_mem_too_small_is_limit(void **state)
+{
+    fixture *f = *state;
+    write_sample(f->out);
+    mtp_error err = {{0}};
+    assert_status(mtp_corpus_check_leaks(f->out, 16, NULL, &err), MTP_ERR_LIMIT, err.message);
+}
+
+static void test_check_leaks_no_manifest_is_io_error(void **state)
+{
+    fixture *f = *state;
+    mtp_error err = {{0}};
+    assert_status(mtp_corpus_check_leaks(f->root, 1 << 20, NULL, &err), MTP_ERR_IO, err.message);
+}
+
 static void test_sums_next_parses_text_and_binary_lines(void **state)
 {
     (void)state;
@@ -980,6 +1602,28 @@ int main(void)
         T(test_write_failed_finish_leaves_no_manifest),
         T(test_write_out_of_memory_every_allocation),
         T(test_write_feed_allocates_nothing_in_steady_state),
+        T(test_write_clusters_keep_cluster_in_one_split),
+        T(test_write_clusters_listed_in_manifest),
+        T(test_write_clusters_absent_means_null_in_manifest),
+        T(test_write_clusters_line_without_tab_fails),
+        T(test_write_clusters_empty_cluster_id_fails),
+        T(test_write_clusters_doc_in_two_clusters_fails),
+        T(test_write_clusters_missing_file_fails),
+        T(test_write_clusters_over_mem_is_limit),
+        T(test_write_exclude_exact_removes_from_every_split),
+        T(test_write_exclude_loose_match_counted_loose),
+        T(test_write_exclude_crlf_and_empty_lines),
+        T(test_write_exclude_two_files_credited_apart),
+        T(test_write_exclude_corpus_dir_reads_its_text_files),
+        T(test_write_exclude_dir_without_corpus_files_fails),
+        T(test_write_exclude_missing_file_fails),
+        T(test_write_exclude_invalid_utf8_line_skipped_and_counted),
+        T(test_write_exclude_invalid_utf8_line_fail_names_line),
+        T(test_write_exclude_too_many_files_refused),
+        T(test_write_exclude_pair_either_side),
+        T(test_write_cross_split_exact_and_loose_counted_apart),
+        T(test_write_train_shares_no_key_with_heldout),
+        T(test_write_out_of_memory_with_clusters_and_excludes),
         T(test_verify_good_corpus_ok),
         T(test_verify_flipped_byte_mismatch),
         T(test_verify_missing_file_mismatch),
@@ -992,6 +1636,12 @@ int main(void)
         T(test_verify_unsafe_name_mismatch),
         T(test_verify_split_files_with_unequal_lines_mismatch),
         T(test_verify_relisted_file_ok),
+        T(test_check_leaks_written_corpus_ok),
+        T(test_check_leaks_exact_train_line_reported),
+        T(test_check_leaks_loose_train_line_reported),
+        T(test_check_leaks_pair_sides_pooled),
+        T(test_check_leaks_mem_too_small_is_limit),
+        T(test_check_leaks_no_manifest_is_io_error),
         T(test_sums_next_parses_text_and_binary_lines),
         T(test_corpus_name_is_safe),
     };
