@@ -67,6 +67,14 @@ static int is_letter_or_mark(UChar32 c)
     return (U_GET_GC_MASK(c) & (U_GC_L_MASK | U_GC_M_MASK)) != 0;
 }
 
+/* The loose form of an ASCII byte: its lower-case letter, or 0 when the
+ * byte is not a letter and so is dropped. */
+static uint8_t loose_ascii_letter(uint8_t b)
+{
+    const uint8_t lower = (uint8_t)(b | 0x20);
+    return (lower >= 'a' && lower <= 'z') ? lower : 0;
+}
+
 /* Appends the loose form of `text` at scratch->data + *pos. Simple case
  * folding maps one code point to one, at most doubling its UTF-8 length
  * (e.g. U+023A, 2 bytes, folds to U+2C65, 3 bytes), so 2 * len bytes do. */
@@ -85,10 +93,9 @@ static mtp_status append_loose(mtp_str text, mtp_key_scratch *scratch, size_t *p
     const int32_t start = out;
     while (i < length) {
         if (s[i] < 0x80) { /* ASCII fast path: same result as the ICU calls below */
-            const uint8_t b = s[i++];
-            if ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') {
-                dst[out++] = (uint8_t)(b | 0x20);
-            }
+            const uint8_t folded = loose_ascii_letter(s[i++]);
+            dst[out] = folded; /* written always, kept only for a letter */
+            out += folded != 0;
             continue;
         }
         UChar32 c;
@@ -402,14 +409,28 @@ static unsigned char ascii_class(unsigned char b)
     return ((b | 0x20) >= 'a' && (b | 0x20) <= 'z') ? ASCII_LETTER : 0;
 }
 
-/* Counts one code point of class `space`/`letter` into out. */
-static void measure_one(mtp_text_measure *out, int space, int letter, int *in_word)
+/* Running counts of mtp_text_measure_utf8, kept in locals so the ASCII
+ * loop is branch-free. */
+typedef struct measure_acc {
+    size_t chars, spaces, letters, words;
+    unsigned after_space; /* 1 at the start and after a space: a word may begin */
+} measure_acc;
+
+static void measure_one(measure_acc *a, unsigned space, unsigned letter)
 {
-    out->chars++;
-    out->spaces += (size_t)space;
-    out->letters += (size_t)letter;
-    out->words += (size_t)(!space && !*in_word);
-    *in_word = !space;
+    a->chars++;
+    a->spaces += space;
+    a->letters += letter;
+    a->words += (space ^ 1u) & a->after_space;
+    a->after_space = space;
+}
+
+static void measure_store(const measure_acc *a, mtp_text_measure *out)
+{
+    out->chars = a->chars;
+    out->spaces = a->spaces;
+    out->letters = a->letters;
+    out->words = a->words;
 }
 
 int mtp_text_measure_utf8(mtp_str text, mtp_text_measure *out)
@@ -428,21 +449,23 @@ int mtp_text_measure_utf8(mtp_str text, mtp_text_measure *out)
     }
     const uint8_t *s = (const uint8_t *)text.ptr;
     const int32_t length = (int32_t)text.len;
+    measure_acc a = {0, 0, 0, 0, 1};
     int32_t i = 0;
-    int in_word = 0;
     while (i < length) {
         if (s[i] < 0x80) { /* the common case: one table lookup */
-            const unsigned char cls = ascii[s[i++]];
-            measure_one(out, cls & ASCII_SPACE, (cls & ASCII_LETTER) != 0, &in_word);
+            const unsigned cls = ascii[s[i++]];
+            measure_one(&a, cls & ASCII_SPACE, (cls & ASCII_LETTER) >> 1);
             continue;
         }
         UChar32 c;
         U8_NEXT(s, i, length, c);
         if (c < 0) {
+            measure_store(&a, out); /* the counts up to the invalid sequence */
             return 0;
         }
-        measure_one(out, u_isUWhiteSpace(c), is_letter_or_mark(c), &in_word);
+        measure_one(&a, u_isUWhiteSpace(c) != 0, is_letter_or_mark(c) != 0);
     }
+    measure_store(&a, out);
     return 1;
 }
 
