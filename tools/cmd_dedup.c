@@ -247,14 +247,7 @@ int cmd_dedup(int argc, char **argv)
     mtp_error err = {{0}};
     const mtp_status st = new_stage(&o, &stage, &err);
     if (st != MTP_OK) {
-        if (st == MTP_ERR_USAGE) {
-            return cli_usage_error("dedup", "%s", err.message);
-        }
-        cli_error("dedup", "%s", err.message);
-        return cli_exit_code(st);
+        return cli_report_new_failed("dedup", st, &err);
     }
-    const int exit_code =
-        cli_run_record_stage("dedup", stage, &common, argc - optind, argv + optind);
-    mtp_stage_free(stage);
-    return exit_code;
+    return cli_run_stage_and_free("dedup", stage, NULL, NULL, &common, argc, argv);
 }

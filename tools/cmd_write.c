@@ -206,14 +206,7 @@ int cmd_write(int argc, char **argv)
     mtp_error err = {{0}};
     const mtp_status st = mtp_write_new(&opts, &stage, &err);
     if (st != MTP_OK) {
-        if (st == MTP_ERR_USAGE) {
-            return cli_usage_error("write", "%s", err.message);
-        }
-        cli_error("write", "%s", err.message);
-        return cli_exit_code(st);
+        return cli_report_new_failed("write", st, &err);
     }
-    const int exit_code =
-        cli_run_record_stage("write", stage, &common, argc - optind, argv + optind);
-    mtp_stage_free(stage);
-    return exit_code;
+    return cli_run_stage_and_free("write", stage, NULL, NULL, &common, argc, argv);
 }
