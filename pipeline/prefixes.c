@@ -3,10 +3,13 @@
  * The file is line-oriented (format atop corpora/nonbreaking_prefix.id,
  * compatible with the Moses nonbreaking_prefix.* files): a word, optionally
  * followed by a class marker. Words are kept sorted in one array and found
- * by binary search, byte for byte. Memory: one copy of the file's words.
+ * through a hash table (open addressing, at most half full), byte for byte:
+ * the segmenter asks for the word before nearly every sentence end.
+ * Memory: one copy of the file's words and two slots per word.
  */
 #include "prefixes.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +26,8 @@ struct mtp_prefixes {
     char *text;            /* words, each NUL-terminated */
     prefix_entry *entries; /* sorted by (bytes, length) */
     size_t count;
+    size_t *slots;    /* hash table: entry index + 1, 0 for an empty slot */
+    size_t slot_mask; /* slot count - 1 (a power of two) */
 };
 
 static int is_blank(char c)
@@ -38,6 +43,51 @@ static int compare_words(const char *a, size_t a_len, const char *b, size_t b_le
         return c;
     }
     return (a_len > b_len) - (a_len < b_len);
+}
+
+/* FNV-1a over the word's bytes. */
+static size_t hash_word(const char *word, size_t len)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < len; i++) {
+        h = (h ^ (unsigned char)word[i]) * 16777619u;
+    }
+    return h;
+}
+
+/* The slot holding `word`, or the empty slot where the search for it ends. */
+static size_t slot_of(const mtp_prefixes *p, const char *word, size_t len)
+{
+    size_t i = hash_word(word, len) & p->slot_mask;
+    while (p->slots[i] != 0) {
+        const prefix_entry *e = &p->entries[p->slots[i] - 1];
+        if (e->len == len && memcmp(e->word, word, len) == 0) {
+            break;
+        }
+        i = (i + 1) & p->slot_mask;
+    }
+    return i;
+}
+
+/* Fills the hash table; a word listed twice keeps its first entry. */
+static mtp_status build_slots(mtp_prefixes *p)
+{
+    size_t capacity = 16;
+    while (capacity < 2 * p->count) {
+        capacity *= 2;
+    }
+    p->slots = mtp_calloc(capacity, sizeof *p->slots);
+    if (p->slots == NULL) {
+        return MTP_ERR_NOMEM;
+    }
+    p->slot_mask = capacity - 1;
+    for (size_t k = 0; k < p->count; k++) {
+        const size_t i = slot_of(p, p->entries[k].word, p->entries[k].len);
+        if (p->slots[i] == 0) {
+            p->slots[i] = k + 1;
+        }
+    }
+    return MTP_OK;
 }
 
 static int compare_entries(const void *a, const void *b)
@@ -114,7 +164,7 @@ static mtp_status store_entries(mtp_prefixes *p, size_t text_bytes)
         dst += p->entries[k].len + 1;
     }
     qsort(p->entries, p->count, sizeof p->entries[0], compare_entries);
-    return MTP_OK;
+    return build_slots(p);
 }
 
 static mtp_status parse_all(mtp_prefixes *p, const char *bytes, size_t len, const char *origin,
@@ -176,22 +226,8 @@ mtp_status mtp_prefixes_load(const char *path, const char *builtin_name, mtp_pre
 
 mtp_prefix_class mtp_prefixes_find(const mtp_prefixes *p, const char *word, size_t len)
 {
-    size_t lo = 0;
-    size_t hi = p->count;
-    while (lo < hi) {
-        const size_t mid = lo + (hi - lo) / 2;
-        const prefix_entry *e = &p->entries[mid];
-        const int c = compare_words(e->word, e->len, word, len);
-        if (c == 0) {
-            return e->cls;
-        }
-        if (c < 0) {
-            lo = mid + 1;
-        } else {
-            hi = mid;
-        }
-    }
-    return MTP_PREFIX_NONE;
+    const size_t i = slot_of(p, word, len);
+    return p->slots[i] != 0 ? p->entries[p->slots[i] - 1].cls : MTP_PREFIX_NONE;
 }
 
 size_t mtp_prefixes_count(const mtp_prefixes *p)
@@ -204,6 +240,7 @@ void mtp_prefixes_free(mtp_prefixes *p)
     if (p == NULL) {
         return;
     }
+    mtp_free(p->slots);
     mtp_free(p->entries);
     mtp_free(p->text);
     mtp_free(p);

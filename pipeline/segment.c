@@ -3,8 +3,17 @@
  * Standard: UAX #29 Sentence Boundaries, as implemented by ICU's sentence
  * BreakIterator (root rules under the "id" or "en" locale), tailored below.
  *
- * Algorithm: the break iterator runs over a UText on the record's UTF-8
- * bytes, so its positions are byte offsets. Each break it proposes is reviewed
+ * Algorithm: UAX #29 breaks only after a terminator (STerm, ATerm) or a
+ * paragraph separator, and its rules look no further than from the character
+ * before the terminator to the first letter, terminator or separator after
+ * it (the window is derived below, "ICU in windows around candidates"). So the
+ * paragraph is not converted or iterated as a whole: candidates are found
+ * with memchr and a word-at-a-time scan, the common ASCII shapes ("x. Y",
+ * "1.000", "a.b") are settled by the rule that decides them, and ICU's
+ * iterator runs over a UText on the UTF-8 bytes of each remaining window
+ * only. The result equals one iteration over the whole text, which a
+ * differential test checks on news-id and the UD documents, and the
+ * untailored windows pass SentenceBreakTest.txt. Each break is then reviewed
  * by looking at the terminator run before it, the token before that run, and
  * the first character after it:
  *   - a listed prefix ("Dr.", "Jl.") suppresses the break; a #NUMERIC_ONLY#
@@ -21,6 +30,8 @@
  *   - no break inside a double-quoted span that closes, after a terminator or
  *     comma, within the paragraph and QUOTE_MAX_BYTES: the CSUI treebank
  *     convention ("Kami siap. Semua sudah disiapkan," kata Kapolri.);
+ *   - no break inside a parenthesis that closes within PAREN_MAX_BYTES
+ *     ("(HR. Bukhari)", "(E. hemisphaerica (Bl.) RM Smith)");
  *   - a straight quote glued between a period and a letter outside any
  *     quotation opens the next sentence ('kata Timo."Buat'): the break moves
  *     before it;
@@ -29,19 +40,16 @@
  * Then breaks ICU misses are added after periods: glued sentences from
  * scraping ("katanya.Sementara", "KUHP.Selain"; domains, URLs, initials and
  * listed prefixes excluded), before "iPhone", before a sentence starting with
- * a number ("tewas. 730 di antaranya"), and before a lower-case sentence start
- * after a plain lower-case word ("serius. pada ..."; not "dll. untuk").
+ * a number and a lower-case word ("tewas. 730 di antaranya"), and before a
+ * lower-case sentence start after a plain lower-case word ("serius. pada
+ * ..."; not "dll. untuk").
  * Sentences are trimmed of white space; the text is never otherwise changed.
- *
- * Fast path: UAX #29 breaks only after a terminator (STerm, ATerm) or a
- * paragraph separator, and every added rule is anchored at a period, so a
- * paragraph whose only terminators sit in its final run is one sentence
- * without running ICU (checked against full iteration by a differential test).
  *
  * Memory: O(longest paragraph) for the break arrays, grown and then reused;
  * one break iterator and one UText per segmenter, reused for every record.
- * Time: linear in the paragraph (token look-backs stop at TOKEN_MAX_BYTES,
- * quotation look-aheads at the next quote or QUOTE_MAX_BYTES).
+ * Time: linear in the paragraph (windows are disjoint; token look-backs stop
+ * at TOKEN_MAX_BYTES, quotation look-aheads at the next quote or
+ * QUOTE_MAX_BYTES, parenthesis look-aheads at PAREN_MAX_BYTES).
  */
 #include "mtprep/segment.h"
 
@@ -68,6 +76,10 @@
  * otherwise swallow a whole paragraph). */
 #define QUOTE_MAX_BYTES 500
 
+/* A parenthesis longer than this is not held together (an unclosed one
+ * would otherwise swallow the rest of the paragraph). */
+#define PAREN_MAX_BYTES 250
+
 /* Longest token the rules look at ("Sp.PD", "KUHP", "a.n"). */
 #define TOKEN_MAX_BYTES 64
 
@@ -78,16 +90,30 @@ typedef struct break_list {
     size_t capacity;
 } break_list;
 
+/* Rules fire on a good share of sentences: their counts are tallied by the
+ * name's address (each rule returns one string literal) and added to the
+ * stage's counts, a lookup by name each, when the stage finishes. */
+#define RULE_SLOTS 16
+
+typedef struct rule_tally {
+    const char *name;
+    uint64_t count;
+} rule_tally;
+
 struct mtp_segmenter {
     UBreakIterator *bi;
     UText *ut;
-    mtp_prefixes *prefixes; /* NULL: no prefix list */
-    int tailor;             /* apply the rules */
-    int full_icu;           /* never take the fast path */
-    break_list breaks;      /* result of the last call */
-    break_list added;       /* breaks ICU missed, before merging */
-    break_list scratch;     /* the merge's output, swapped with breaks */
-    mtp_counts *counts;     /* where rule counts go; NULL: nowhere */
+    mtp_prefixes *prefixes;       /* NULL: no prefix list */
+    int tailor;                   /* apply the rules */
+    int full_icu;                 /* run ICU over whole texts, not windows */
+    signed char ascii_sb[0x80];   /* Sentence_Break class of each ASCII character */
+    break_list raw;               /* ICU's breaks, before the rules */
+    break_list breaks;            /* result of the last call */
+    break_list added;             /* breaks ICU missed, before merging */
+    break_list scratch;           /* the merge's output, swapped with breaks */
+    mtp_counts *counts;           /* where rule counts go; NULL: nowhere */
+    rule_tally rules[RULE_SLOTS]; /* rule counts not yet added to counts */
+    size_t rule_count;
 };
 
 void mtp_segment_options_default(mtp_segment_options *opts)
@@ -220,48 +246,376 @@ static mtp_status merge_added(mtp_segmenter *seg)
 
 static void count_rule(mtp_segmenter *seg, const char *name)
 {
-    if (seg->counts != NULL) {
-        mtp_counts_add(seg->counts, name, 1);
+    if (seg->counts == NULL) {
+        return;
     }
+    for (size_t k = 0; k < seg->rule_count; k++) {
+        if (seg->rules[k].name == name) {
+            seg->rules[k].count++;
+            return;
+        }
+    }
+    if (seg->rule_count == RULE_SLOTS) {
+        mtp_counts_add(seg->counts, name, 1);
+        return;
+    }
+    seg->rules[seg->rule_count].name = name;
+    seg->rules[seg->rule_count].count = 1;
+    seg->rule_count++;
+}
+
+/* Adds the tallied rule counts to seg->counts. */
+static void flush_rule_counts(mtp_segmenter *seg)
+{
+    for (size_t k = 0; k < seg->rule_count; k++) {
+        mtp_counts_add(seg->counts, seg->rules[k].name, seg->rules[k].count);
+    }
+    seg->rule_count = 0;
 }
 
 /* ======================================================================
- * Fast path: may ICU break anywhere inside this text?
+ * ICU in windows around candidates
  * ====================================================================== */
 
-/* Returns 0 when the text has no terminator or paragraph separator except in
- * a final run of (STerm | ATerm | Close)* Sp*, where UAX #29 cannot break
- * (the text is one sentence); 1 when ICU has to look. */
-static int has_inner_terminator(const char *text, size_t len)
+/* UAX #29 puts a sentence break only after a paragraph separator (SB4) or
+ * after SATerm Close* Sp* ParaSep? (SB11). Whether such a candidate breaks is
+ * settled by SB5-SB11, which look
+ *   back    to the character just before the terminator (SB7: (Upper | Lower)
+ *           ATerm x Upper), past Extend and Format (SB5);
+ *   forward over Close* Sp* and then over anything but OLetter, Upper, Lower,
+ *           ParaSep and SATerm, up to the first of those, which decides (SB8's
+ *           look-ahead for a lower-case letter, SB8a's SATerm, SB9-SB11's
+ *           ParaSep; SContinue and Numeric are decided on the way).
+ * So each candidate needs the window [X, D]: X the last character before it
+ * that is not Close, Sp, Extend or Format (ICU starts there in the same state
+ * as after any break: nothing before X takes part in a rule), D the deciding
+ * character (or the end of the text); a separator takes the two characters
+ * after it (CR LF). Windows that touch merge, and ICU runs over each window's
+ * UTF-8 bytes alone: its breaks inside the window, not at the window's end,
+ * are exactly the breaks of a run over the whole text (a differential test
+ * over news-id and the UD documents checks this). A window whose candidates
+ * are all followed by nothing but Close* Sp* to the end of the text, or by
+ * another terminator (SB8a), cannot break, and ICU is skipped. */
+
+/* The Sentence_Break class of `c`; ASCII from a table filled from ICU. */
+static int sb_of(const mtp_segmenter *seg, UChar32 c)
 {
-    size_t i = 0;
-    while (i < len) {
-        const unsigned char b = (unsigned char)text[i];
-        if (b != '.' && b != '!' && b != '?' && b < 0x80) {
-            i++;
-            continue;
-        }
-        size_t next = 0;
-        const UChar32 c = cp_at(text, len, i, &next);
-        const int sb = sb_class(c);
-        if (sb == U_SB_SEP || sb == U_SB_STERM || sb == U_SB_ATERM) {
+    return c >= 0 && c < 0x80 ? seg->ascii_sb[c] : sb_class(c);
+}
+
+static int is_candidate_class(int sb)
+{
+    return sb == U_SB_STERM || sb == U_SB_ATERM || sb == U_SB_SEP || sb == U_SB_CR || sb == U_SB_LF;
+}
+
+/* Finds candidates in one pass: memchr (vectorised in libc) for each ASCII
+ * terminator, a word-at-a-time search for the rare bytes that may start any
+ * other candidate (controls up to CR, non-ASCII); each next position is kept
+ * until passed. */
+typedef struct candidate_scan {
+    const char *text;
+    size_t len;
+    size_t next[4]; /* next '.', '!', '?', other byte worth decoding; len: none */
+} candidate_scan;
+
+static const char scan_bytes[3] = {'.', '!', '?'};
+
+/* A byte below 0x0E or from 0x80 up in an 8-byte word (has-less-than and
+ * high-bit tests). */
+static int word_has_rare_byte(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101u;
+    const uint64_t high = 0x8080808080808080u;
+    return (((w - ones * 0x0E) & ~w) | w) & high ? 1 : 0;
+}
+
+static size_t find_rare_byte(const char *text, size_t len, size_t from)
+{
+    size_t i = from;
+    uint64_t w[2] = {0, 0};
+    while (len - i >= sizeof w) {
+        memcpy(w, text + i, sizeof w);
+        if (word_has_rare_byte(w[0]) | word_has_rare_byte(w[1])) {
             break;
         }
-        i = next;
+        i += sizeof w;
     }
-    int seen_space = 0;
-    while (i < len) {
-        size_t next = 0;
-        const UChar32 c = cp_at(text, len, i, &next);
-        const int sb = sb_class(c);
-        if (sb == U_SB_SP) {
-            seen_space = 1;
-        } else if (seen_space || (sb != U_SB_STERM && sb != U_SB_ATERM && sb != U_SB_CLOSE)) {
-            return 1;
+    while (i < len && (unsigned char)text[i] >= 0x0E && (unsigned char)text[i] < 0x80) {
+        i++;
+    }
+    return i;
+}
+
+static size_t find_scan_byte(const candidate_scan *cs, int k, size_t from)
+{
+    if (k == 3) {
+        return find_rare_byte(cs->text, cs->len, from);
+    }
+    const char *hit =
+        from < cs->len ? memchr(cs->text + from, scan_bytes[k], cs->len - from) : NULL;
+    return hit != NULL ? (size_t)(hit - cs->text) : cs->len;
+}
+
+static void scan_init(candidate_scan *cs, const char *text, size_t len)
+{
+    cs->text = text;
+    cs->len = len;
+    for (int k = 0; k < 4; k++) {
+        cs->next[k] = find_scan_byte(cs, k, 0);
+    }
+}
+
+/* Start of the first candidate (terminator or separator) at or after `from`;
+ * the text's length when none. */
+static size_t next_candidate(const mtp_segmenter *seg, candidate_scan *cs, size_t from)
+{
+    for (;;) {
+        int first = 0;
+        for (int k = 0; k < 4; k++) {
+            if (cs->next[k] < from) {
+                cs->next[k] = find_scan_byte(cs, k, from);
+            }
+            first = cs->next[k] < cs->next[first] ? k : first;
         }
-        i = next;
+        const size_t at = cs->next[first];
+        if (first < 3 || at >= cs->len) {
+            return at;
+        }
+        size_t after = 0;
+        if (is_candidate_class(sb_of(seg, cp_at(cs->text, cs->len, at, &after)))) {
+            return at;
+        }
+        from = after;
+    }
+}
+
+/* Start of the window for the candidate at `at`: back over Close, Sp, Extend and
+ * Format, then one character more; never before `floor`. */
+static size_t window_start(const mtp_segmenter *seg, const char *text, size_t at, size_t floor)
+{
+    size_t pos = at;
+    while (pos > floor) {
+        size_t start = 0;
+        const int sb = sb_of(seg, cp_before(text, pos, &start));
+        pos = start < floor ? floor : start;
+        if (sb != U_SB_CLOSE && sb != U_SB_SP && sb != U_SB_EXTEND && sb != U_SB_FORMAT) {
+            break;
+        }
+    }
+    return pos;
+}
+
+/* What follows one candidate. */
+typedef struct candidate_view {
+    size_t limit;    /* end of the window it needs */
+    int may_break;   /* 0: only Close* Sp* to the end, or SATerm, follows (no break) */
+    int settled;     /* 1: decided without ICU, see settle_ascii */
+    size_t break_at; /* when settled: its break, or SIZE_MAX for none */
+} candidate_view;
+
+/* The Sentence_Break class of the ASCII byte at `i`; -1 past the text or for
+ * a non-ASCII byte. */
+static int ascii_sb_at(const mtp_segmenter *seg, const char *text, size_t len, size_t i)
+{
+    const unsigned char b = i < len ? (unsigned char)text[i] : 0x80;
+    return b < 0x80 ? seg->ascii_sb[b] : -1;
+}
+
+/* SB8: after ATerm Close* Sp*, skips characters that are not OLetter,
+ * Upper, Lower, ParaSep or SATerm. Returns 1 when the first such character is
+ * lower case, 0 when it is another or the text ends, -1 at a non-ASCII byte. */
+static int lower_follows(const mtp_segmenter *seg, const char *text, size_t len, size_t i)
+{
+    for (; i < len; i++) {
+        const int sb = ascii_sb_at(seg, text, len, i);
+        if (sb < 0) {
+            return -1;
+        }
+        if (sb == U_SB_LOWER || sb == U_SB_UPPER || sb == U_SB_OLETTER || is_candidate_class(sb)) {
+            return sb == U_SB_LOWER;
+        }
     }
     return 0;
+}
+
+/* Nearly every candidate is a '.', '!' or '?' in ASCII context, where the
+ * rules of UAX #29 are quick to apply directly; ICU is left the rest
+ * (non-ASCII around the terminator, a separator after it, a text starting
+ * with it). After the terminator come Close* Sp* up to position p, then:
+ *   the end of the text: no break inside it (SB9, SB10);
+ *   SContinue or SATerm: no break (SB8a);
+ *   '.' right before a digit (SB6), or between a letter and a capital (SB7):
+ *   no break;
+ *   '.' and, past anything but letters and terminators, a lower-case letter:
+ *   no break (SB8);
+ *   anything else: a break at p (SB11).
+ * Returns 1 with v->break_at set (SIZE_MAX: none) when settled. */
+static int settle_ascii(const mtp_segmenter *seg, const char *text, size_t len, size_t at,
+                        candidate_view *v)
+{
+    const int aterm = text[at] == '.';
+    size_t p = at + 1;
+    while (ascii_sb_at(seg, text, len, p) == U_SB_CLOSE) {
+        p++;
+    }
+    while (ascii_sb_at(seg, text, len, p) == U_SB_SP) {
+        p++;
+    }
+    v->break_at = SIZE_MAX;
+    if (p == len) {
+        return 1;
+    }
+    const int sb = ascii_sb_at(seg, text, len, p);
+    if (sb < 0 || sb == U_SB_SEP || sb == U_SB_CR || sb == U_SB_LF || (aterm && at == 0)) {
+        return 0;
+    }
+    if (sb == U_SB_SCONTINUE || sb == U_SB_STERM || sb == U_SB_ATERM) {
+        return 1;
+    }
+    if (aterm && p == at + 1) {
+        const int before = ascii_sb_at(seg, text, len, at - 1);
+        if (before < 0) {
+            return 0;
+        }
+        if (sb == U_SB_NUMERIC ||
+            (sb == U_SB_UPPER && (before == U_SB_UPPER || before == U_SB_LOWER))) {
+            return 1;
+        }
+    }
+    const int lower = aterm ? lower_follows(seg, text, len, p) : 0;
+    if (lower < 0) {
+        return 0;
+    }
+    v->break_at = lower ? SIZE_MAX : p;
+    return 1;
+}
+
+/* Whether a character continues the candidate's Close* Sp* run. */
+static int continues_close_sp(int sb, int *seen_sp)
+{
+    if (sb == U_SB_SP) {
+        *seen_sp = 1;
+        return 1;
+    }
+    return sb == U_SB_CLOSE && !*seen_sp;
+}
+
+/* Looks forward from `pos`, the end of a terminator, to the character that
+ * decides it. */
+static candidate_view view_terminator(const mtp_segmenter *seg, const char *text, size_t len,
+                                      size_t pos)
+{
+    candidate_view v = {len, 0, 0, SIZE_MAX};
+    int in_run = 1; /* inside Close* Sp* */
+    int seen_sp = 0;
+    while (pos < len) {
+        size_t next = 0;
+        const int sb = sb_of(seg, cp_at(text, len, pos, &next));
+        pos = next;
+        if (sb == U_SB_EXTEND || sb == U_SB_FORMAT ||
+            (in_run && continues_close_sp(sb, &seen_sp))) {
+            continue;
+        }
+        if (in_run) {
+            in_run = 0;
+            v.may_break = sb != U_SB_STERM && sb != U_SB_ATERM; /* SB8a */
+        }
+        if (sb == U_SB_OLETTER || sb == U_SB_UPPER || sb == U_SB_LOWER || is_candidate_class(sb)) {
+            break;
+        }
+    }
+    v.limit = pos;
+    return v;
+}
+
+/* The window a candidate needs past itself: the deciding character for a
+ * terminator, two characters for a separator. */
+static candidate_view view_candidate(const mtp_segmenter *seg, const char *text, size_t len,
+                                     size_t at)
+{
+    size_t pos = 0;
+    const int sb = sb_of(seg, cp_at(text, len, at, &pos));
+    if (sb == U_SB_STERM || sb == U_SB_ATERM) {
+        candidate_view v = view_terminator(seg, text, len, pos);
+        v.settled = pos == at + 1 && settle_ascii(seg, text, len, at, &v);
+        return v;
+    }
+    candidate_view v = {len, 1, 0, SIZE_MAX};
+    for (int k = 0; k < 2 && pos < len; k++) {
+        cp_at(text, len, pos, &pos);
+    }
+    v.limit = pos;
+    return v;
+}
+
+/* Runs ICU over text[start, limit) and appends its inner breaks to seg->raw. */
+static mtp_status icu_window(mtp_segmenter *seg, const char *text, size_t start, size_t limit,
+                             mtp_error *err)
+{
+    UErrorCode status = U_ZERO_ERROR;
+    seg->ut = utext_openUTF8(seg->ut, text + start, (int64_t)(limit - start), &status);
+    ubrk_setUText(seg->bi, seg->ut, &status);
+    if (U_FAILURE(status)) {
+        return mtp_error_set(err, MTP_ERR_ICU, "utext_openUTF8/ubrk_setUText: %s",
+                             u_errorName(status));
+    }
+    const size_t window_len = limit - start;
+    for (int32_t b = ubrk_next(seg->bi); b != UBRK_DONE && (size_t)b < window_len;
+         b = ubrk_next(seg->bi)) {
+        const mtp_status st = push_break(&seg->raw, start + (size_t)b);
+        if (st != MTP_OK) {
+            return st;
+        }
+    }
+    return MTP_OK;
+}
+
+/* Records a settled candidate's break; 1 when the cluster stays settled. */
+static int settled_break(mtp_segmenter *seg, const candidate_view *v, mtp_status *st)
+{
+    if (v->settled && v->break_at != SIZE_MAX && *st == MTP_OK) {
+        *st = push_break(&seg->raw, v->break_at);
+    }
+    return v->settled;
+}
+
+/* ICU's breaks for the whole text, found window by window into seg->raw:
+ * candidates whose windows touch form a cluster; a cluster of settled
+ * candidates keeps their breaks, any other runs ICU over its window. */
+static mtp_status icu_breaks_windowed(mtp_segmenter *seg, const char *text, size_t len,
+                                      mtp_error *err)
+{
+    candidate_scan cs;
+    scan_init(&cs, text, len);
+    size_t done = 0; /* the text before this is settled */
+    size_t at = next_candidate(seg, &cs, 0);
+    mtp_status st = MTP_OK;
+    while (at < len && st == MTP_OK) {
+        const size_t start = window_start(seg, text, at, done);
+        const size_t kept = seg->raw.count;
+        candidate_view v = view_candidate(seg, text, len, at);
+        int settled = settled_break(seg, &v, &st);
+        at = next_candidate(seg, &cs, at + 1);
+        while (at < len && (at < v.limit || window_start(seg, text, at, v.limit) <= v.limit)) {
+            const candidate_view more = view_candidate(seg, text, len, at);
+            settled &= settled_break(seg, &more, &st);
+            v.may_break |= more.may_break;
+            v.limit = more.limit > v.limit ? more.limit : v.limit;
+            at = next_candidate(seg, &cs, at + 1);
+        }
+        if (!settled && v.may_break && st == MTP_OK) {
+            seg->raw.count = kept;
+            st = icu_window(seg, text, start, v.limit, err);
+        }
+        done = v.limit;
+    }
+    return st;
+}
+
+/* ICU's breaks from one iteration over the whole text, into seg->raw. */
+static mtp_status icu_breaks_full(mtp_segmenter *seg, const char *text, size_t len, mtp_error *err)
+{
+    return icu_window(seg, text, 0, len, err);
 }
 
 /* ======================================================================
@@ -274,10 +628,15 @@ static int has_inner_terminator(const char *text, size_t len)
  * linear on texts with no spaces. */
 static size_t token_start(const char *text, size_t limit)
 {
+    const size_t floor = limit > TOKEN_MAX_BYTES ? limit - TOKEN_MAX_BYTES : 0;
     size_t pos = limit;
-    size_t start = 0;
-    while (pos > 0 && !is_space(cp_before(text, pos, &start))) {
-        if (limit - start > TOKEN_MAX_BYTES) {
+    while (pos > 0) {
+        const unsigned char b = (unsigned char)text[pos - 1];
+        size_t start = pos - 1;
+        if (b >= 0x80 ? is_space(cp_before(text, pos, &start)) : is_space(b)) {
+            return pos;
+        }
+        if (start < floor) {
             return limit;
         }
         pos = start;
@@ -476,13 +835,28 @@ static int opens_quotation(const char *text, size_t len, size_t pos, int open_no
     return !open_now && next < len && u_isalnum(cp_at(text, len, next, &start));
 }
 
+/* The first byte in [from, limit) that may start a double quote: '"', or
+ * 0xE2, which leads U+201C and U+201D; limit when none. */
+static size_t next_quote_candidate(const char *text, size_t from, size_t limit)
+{
+    const char *straight = memchr(text + from, '"', limit - from);
+    const size_t end = straight != NULL ? (size_t)(straight - text) : limit;
+    const char *curly = memchr(text + from, 0xE2, end - from);
+    return curly != NULL ? (size_t)(curly - text) : end;
+}
+
 /* Where the quotation opened before `from` closes: a closing quote right after
  * a terminator or comma, within `limit`. SIZE_MAX when it does not close so
  * (another quotation opens first, or the quote is not shaped as a closing one). */
 static size_t find_closing_quote(const char *text, size_t len, size_t from, size_t limit)
 {
+    const size_t end = limit < len ? limit : len;
     size_t i = from;
-    while (i < len && i < limit) {
+    while (i < end) {
+        i = next_quote_candidate(text, i, end);
+        if (i >= end) {
+            break;
+        }
         size_t next = 0;
         const UChar32 c = cp_at(text, len, i, &next);
         if (is_double_quote(c)) {
@@ -494,16 +868,6 @@ static size_t find_closing_quote(const char *text, size_t len, size_t from, size
         i = next;
     }
     return SIZE_MAX;
-}
-
-/* The first byte in [from, limit) that may start a double quote: '"', or
- * 0xE2, which leads U+201C and U+201D; limit when none. */
-static size_t next_quote_candidate(const char *text, size_t from, size_t limit)
-{
-    const char *straight = memchr(text + from, '"', limit - from);
-    const size_t end = straight != NULL ? (size_t)(straight - text) : limit;
-    const char *curly = memchr(text + from, 0xE2, end - from);
-    return curly != NULL ? (size_t)(curly - text) : end;
 }
 
 static void quote_advance(quote_scan *q, const char *text, size_t len, size_t to)
@@ -533,6 +897,62 @@ static const char *quote_rule(quote_scan *q, const char *text, size_t len, const
         return NULL;
     }
     return "suppressed.quote";
+}
+
+/* The parenthesis around the breaks under review, found in one forward pass
+ * as breaks arrive in order. */
+typedef struct paren_scan {
+    size_t pos;      /* no '(' before this is left to look at */
+    size_t open_at;  /* the last parenthesis found that closes; SIZE_MAX: none */
+    size_t close_at; /* where it closes */
+} paren_scan;
+
+/* The ')' closing the '(' at `open`, nested pairs included, within
+ * PAREN_MAX_BYTES; SIZE_MAX when there is none. */
+static size_t find_closing_paren(const char *text, size_t len, size_t open)
+{
+    const size_t end = len - open > PAREN_MAX_BYTES ? open + PAREN_MAX_BYTES : len;
+    int depth = 0;
+    for (size_t i = open; i < end; i++) {
+        depth += (text[i] == '(') - (text[i] == ')');
+        if (depth == 0) {
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* Whether the terminator at `at` lies inside a parenthesis; finds the
+ * parentheses opening before it. */
+static int paren_encloses(paren_scan *ps, const char *text, size_t len, size_t at)
+{
+    while (ps->open_at == SIZE_MAX || ps->close_at < at) {
+        const char *open = ps->pos < at ? memchr(text + ps->pos, '(', at - ps->pos) : NULL;
+        if (open == NULL) {
+            ps->pos = at;
+            return 0;
+        }
+        const size_t open_at = (size_t)(open - text);
+        const size_t close_at = find_closing_paren(text, len, open_at);
+        ps->pos = close_at != SIZE_MAX ? close_at + 1 : open_at + 1;
+        if (close_at != SIZE_MAX) {
+            ps->open_at = open_at;
+            ps->close_at = close_at;
+        }
+    }
+    return ps->open_at < at;
+}
+
+/* "Honje hutan (E. hemisphaerica (Bl.) RM Smith) memiliki", "(SSK. II)",
+ * "(HR. Bukhari)": a break inside a parenthesis that closes shortly after is
+ * an abbreviation or a sentence quoted inside another; the parenthesis stays
+ * in its sentence, as quotations do. */
+static const char *paren_rule(paren_scan *ps, const char *text, size_t len, const break_site *site)
+{
+    if (!paren_encloses(ps, text, len, site->term_start) || site->next > ps->close_at) {
+        return NULL;
+    }
+    return "suppressed.in_parentheses";
 }
 
 /* The number of a list marker "1." .. "99." standing as its own token
@@ -584,6 +1004,42 @@ static const char *list_rule(const mtp_segmenter *seg, unsigned *list_last, cons
     return NULL;
 }
 
+/* "Rp 625 miliar.3. Lombok Barat": a numbered list run together by scraping,
+ * each marker glued to the end of the item before it. ICU breaks after the
+ * marker ("miliar.3" stays together by SB6); the break moves before it when a
+ * word or ')' ends the item and a capitalised word starts the next one
+ * ("G.30.S/PKI" stays). Returns the rule and sets *at, or NULL. */
+static const char *glued_marker_rule(const mtp_segmenter *seg, unsigned *list_last,
+                                     const char *text, size_t len, const break_site *site,
+                                     size_t *at)
+{
+    if (!run_is_single_period(text, site) || site->close_limit != site->term_limit ||
+        !u_isupper(site->next_cp)) {
+        return NULL;
+    }
+    size_t digits = site->term_start;
+    unsigned n = 0;
+    for (unsigned scale = 1; digits > 0 && isdigit((unsigned char)text[digits - 1]); scale *= 10) {
+        n += scale * (unsigned)(text[--digits] - '0');
+    }
+    const size_t count = site->term_start - digits;
+    const size_t kept = seg->breaks.count > 0 ? seg->breaks.pos[seg->breaks.count - 1] : 0;
+    if (count == 0 || count > 2 || digits < 2 + kept || text[digits - 1] != '.') {
+        return NULL;
+    }
+    const unsigned char before = (unsigned char)text[digits - 2];
+    const int word_before =
+        isalpha(before) && digits >= 3 && isalpha((unsigned char)text[digits - 3]);
+    const size_t second = site->next + 1; /* the capital is ASCII: u_isupper and < 0x80 */
+    if ((!word_before && before != ')') || site->next_cp >= 0x80 || second >= len ||
+        !islower((unsigned char)text[second])) {
+        return NULL;
+    }
+    *list_last = n;
+    *at = digits;
+    return "moved.glued_list_marker";
+}
+
 /* 'kata Timo."Buat pemain': a straight quote between a terminator and a
  * letter, with no quotation open, opens the next sentence's quotation; ICU
  * counts it as Close and leaves it on the previous sentence. */
@@ -596,6 +1052,7 @@ static int glued_opening_quote(const quote_scan *q, const char *text, const brea
 /* State of the review across one paragraph's breaks, which arrive in order. */
 typedef struct review_state {
     quote_scan quotes;
+    paren_scan parens;
     unsigned list_last; /* the last list marker seen; 0: none */
 } review_state;
 
@@ -621,6 +1078,9 @@ static const char *review_break(const mtp_segmenter *seg, review_state *rs, cons
     if (rule == NULL) {
         rule = quote_rule(&rs->quotes, text, len, &site);
     }
+    if (rule == NULL) {
+        rule = paren_rule(&rs->parens, text, len, &site);
+    }
     if (rule != NULL) {
         *at = SIZE_MAX;
         return rule;
@@ -628,6 +1088,10 @@ static const char *review_break(const mtp_segmenter *seg, review_state *rs, cons
     if (glued_opening_quote(&rs->quotes, text, &site)) {
         *at = site.term_limit;
         return "moved.glued_quote";
+    }
+    rule = glued_marker_rule(seg, &rs->list_last, text, len, &site, at);
+    if (rule != NULL) {
+        return rule;
     }
     return list_rule(seg, &rs->list_last, text, &site, at);
 }
@@ -651,22 +1115,9 @@ static int is_listed(const mtp_segmenter *seg, const char *text, size_t start, s
  * period or digit itself ("PN.Jkt.Pst", "Node.Js2" stay). */
 static size_t glued_break(const mtp_segmenter *seg, const char *text, size_t len, size_t dot)
 {
-    const size_t pos = token_start(text, dot);
-    if (dot == pos || !isalpha((unsigned char)text[dot - 1])) {
-        return 0;
-    }
-    size_t capitals = 0;
-    for (size_t i = pos; i < dot; i++) {
-        const unsigned char c = (unsigned char)text[i];
-        if (c == '.' || c == '/' || c == '@' || c == ':') {
-            return 0;
-        }
-        capitals += isupper(c) != 0;
-    }
-    const int after_capital = isupper((unsigned char)text[dot - 1]) != 0;
     size_t i = dot + 1;
-    if ((after_capital && capitals < 2) || i >= len || !isupper((unsigned char)text[i]) ||
-        is_listed(seg, text, pos, dot)) {
+    if (dot == 0 || !isalpha((unsigned char)text[dot - 1]) || i >= len ||
+        !isupper((unsigned char)text[i])) {
         return 0;
     }
     i++;
@@ -675,6 +1126,19 @@ static size_t glued_break(const mtp_segmenter *seg, const char *text, size_t len
         i++;
     }
     if (i - lower_start < 2 || (i < len && (text[i] == '.' || isalnum((unsigned char)text[i])))) {
+        return 0;
+    }
+    const size_t pos = token_start(text, dot);
+    size_t capitals = 0;
+    for (size_t k = pos; k < dot; k++) {
+        const unsigned char c = (unsigned char)text[k];
+        if (c == '.' || c == '/' || c == '@' || c == ':') {
+            return 0;
+        }
+        capitals += isupper(c) != 0;
+    }
+    const int after_capital = isupper((unsigned char)text[dot - 1]) != 0;
+    if (dot == pos || (after_capital && capitals < 2) || is_listed(seg, text, pos, dot)) {
         return 0;
     }
     return dot + 1;
@@ -729,6 +1193,15 @@ static size_t digit_start_break(const mtp_segmenter *seg, const char *text, size
     }
     if (i >= len || !isdigit((unsigned char)text[i])) {
         return 0;
+    }
+    while (i < len && (isdigit((unsigned char)text[i]) || text[i] == '.' || text[i] == ',')) {
+        i++;
+    }
+    while (i < len && text[i] == ' ') {
+        i++;
+    }
+    if (i >= len || !islower((unsigned char)text[i])) {
+        return 0; /* "kaliber. 50 M2": the number goes with what follows */
     }
     const size_t word = token_start(text, dot);
     if (dot - word < 3 || is_listed(seg, text, word, dot)) {
@@ -830,27 +1303,12 @@ static mtp_status add_missed_breaks(mtp_segmenter *seg, const char *text, size_t
  * One text
  * ====================================================================== */
 
-static mtp_status icu_reset(mtp_segmenter *seg, const char *text, size_t len, mtp_error *err)
+/* Reviews ICU's breaks (seg->raw) with the rules into seg->breaks. */
+static mtp_status review_breaks(mtp_segmenter *seg, const char *text, size_t len)
 {
-    UErrorCode status = U_ZERO_ERROR;
-    seg->ut = utext_openUTF8(seg->ut, text, (int64_t)len, &status);
-    ubrk_setUText(seg->bi, seg->ut, &status);
-    if (U_FAILURE(status)) {
-        return mtp_error_set(err, MTP_ERR_ICU, "utext_openUTF8/ubrk_setUText: %s",
-                             u_errorName(status));
-    }
-    return MTP_OK;
-}
-
-/* Collects ICU's breaks, reviewed by the rules when tailoring. */
-static mtp_status collect_breaks(mtp_segmenter *seg, const char *text, size_t len)
-{
-    review_state rs = {{0, 0, SIZE_MAX}, 0};
-    for (int32_t b = ubrk_next(seg->bi); b != UBRK_DONE; b = ubrk_next(seg->bi)) {
-        const size_t next = (size_t)b;
-        if (next >= len) {
-            break;
-        }
+    review_state rs = {{0, 0, SIZE_MAX}, {0, SIZE_MAX, 0}, 0};
+    for (size_t k = 0; k < seg->raw.count; k++) {
+        const size_t next = seg->raw.pos[k];
         size_t at = next;
         const char *rule = seg->tailor ? review_break(seg, &rs, text, len, next, &at) : NULL;
         if (rule != NULL) {
@@ -878,12 +1336,11 @@ mtp_status mtp_segmenter_breaks(mtp_segmenter *seg, const char *text, size_t len
     if (len > SEGMENT_MAX_TEXT_BYTES) {
         return mtp_error_set(err, MTP_ERR_LIMIT, "segment: text of %zu bytes is over 2 GiB", len);
     }
-    if (!seg->full_icu && !has_inner_terminator(text, len)) {
-        return MTP_OK;
-    }
-    mtp_status st = icu_reset(seg, text, len, err);
+    seg->raw.count = 0;
+    mtp_status st = seg->full_icu ? icu_breaks_full(seg, text, len, err)
+                                  : icu_breaks_windowed(seg, text, len, err);
     if (st == MTP_OK) {
-        st = collect_breaks(seg, text, len);
+        st = review_breaks(seg, text, len);
     }
     if (st == MTP_OK && seg->tailor) {
         st = add_missed_breaks(seg, text, len);
@@ -930,6 +1387,9 @@ mtp_status mtp_segmenter_new(const mtp_segment_options *opts, mtp_segmenter **ou
     }
     seg->tailor = opts->tailor;
     seg->full_icu = opts->full_icu;
+    for (UChar32 c = 0; c < 0x80; c++) {
+        seg->ascii_sb[c] = (signed char)sb_class(c);
+    }
     mtp_status st = open_iterator(seg, lang, err);
     if (st == MTP_OK && opts->use_prefixes) {
         st = mtp_prefixes_load(opts->prefixes_path, builtin_prefixes(lang), &seg->prefixes, err);
@@ -950,6 +1410,7 @@ void mtp_segmenter_free(mtp_segmenter *seg)
     ubrk_close(seg->bi);
     utext_close(seg->ut);
     mtp_prefixes_free(seg->prefixes);
+    mtp_free(seg->raw.pos);
     mtp_free(seg->breaks.pos);
     mtp_free(seg->added.pos);
     mtp_free(seg->scratch.pos);
@@ -1054,6 +1515,14 @@ static mtp_status segment_feed(mtp_stage *stage, const mtp_record *rec, const mt
     return st;
 }
 
+static mtp_status segment_finish(mtp_stage *stage, const mtp_sink *out)
+{
+    (void)out;
+    segment_stage *self = stage->self;
+    flush_rule_counts(self->seg);
+    return MTP_OK;
+}
+
 static void segment_destroy(void *p)
 {
     segment_stage *self = p;
@@ -1063,7 +1532,7 @@ static void segment_destroy(void *p)
     }
 }
 
-static const mtp_stage_ops segment_ops = {"segment", segment_feed, NULL, segment_destroy};
+static const mtp_stage_ops segment_ops = {"segment", segment_feed, segment_finish, segment_destroy};
 
 mtp_status mtp_segment_new(const mtp_segment_options *opts, mtp_stage **out, mtp_error *err)
 {

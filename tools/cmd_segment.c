@@ -16,13 +16,16 @@ static const char segment_usage[] =
     "Segment options:\n"
     "      --lang id|en          language: ICU locale and built-in prefix list (default id)\n"
     "      --prefixes FILE       non-breaking prefix list replacing the built-in one\n"
-    "                            (format: see corpora/nonbreaking_prefix.id)\n"
-    "      --no-prefixes         use no prefix list\n"
+    "                            (default: built-in list of --lang; format: see\n"
+    "                            corpora/nonbreaking_prefix.id)\n"
+    "      --no-prefixes         use no prefix list (default: use one)\n"
     "      --icu-only            ICU's breaks unchanged: no prefixes, no rules\n"
+    "                            (default: prefixes and rules applied)\n"
     "\n"
     "Counts: split (sentences beyond the first), dropped.empty (white-space-only\n"
     "text), dropped.already_segmented (unit is already N.M), and the informative\n"
-    "suppressed.RULE / added.RULE for breaks each rule removed or added.\n"
+    "suppressed.RULE / added.RULE / moved.RULE for breaks each rule removed, added\n"
+    "or moved.\n"
     "\n";
 
 enum { OPT_LANG = CLI_OPT_FIRST_STAGE_OPTION, OPT_PREFIXES, OPT_NO_PREFIXES, OPT_ICU_ONLY };
@@ -65,17 +68,15 @@ int cli_parse_segment(int argc, char **argv, cli_common *common, mtp_segment_opt
     cli_common_default(common);
     mtp_segment_options_default(opts);
     cli_getopt_reset();
-    opterr = 0; /* our message names the stage */
     int opt = 0;
-    while ((opt = getopt_long(argc, argv, "qv", segment_long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":qv", segment_long_options, NULL)) != -1) {
         if (opt == CLI_OPT_HELP) {
             fputs(segment_usage, stdout);
             fputs(cli_common_usage, stdout);
             return CLI_HELP_SHOWN;
         }
-        if (opt == '?') {
-            const char *bad = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
-            return cli_usage_error("segment", "unknown option or missing argument: %s", bad);
+        if (opt == '?' || opt == ':') {
+            return cli_option_error("segment", opt, argv);
         }
         const int handled = cli_common_option(common, "segment", opt, optarg);
         if (handled == CLI_EXIT_USAGE) {

@@ -28,7 +28,9 @@ typedef struct mtp_segment_options {
     const char *prefixes_path; /* prefix file replacing the built-in one; NULL: built-in */
     int use_prefixes;          /* 0: no prefix list at all (--no-prefixes); default 1 */
     int tailor;                /* 0: ICU's breaks unchanged, no rules; default 1 */
-    int full_icu;              /* 1: run ICU on every paragraph (no fast path); default 0 */
+    int full_icu;              /* 1: ICU iterates over each whole text instead of windows
+                                  around terminators (same breaks, slower: for tests);
+                                  default 0 */
     mtp_on_error on_error;
 } mtp_segment_options;
 

@@ -21,6 +21,18 @@ grep -q '^mtprep segment: ' err || fail "unknown option message"
 [ ! -s out ] || fail "unknown option wrote stdout"
 
 set +e
+"$MTPREP" segment --lang < /dev/null > out 2> err; rc=$?
+set -e
+[ "$rc" -eq 2 ] || fail "--lang without a value: exit $rc"
+grep -q "^mtprep segment: option '--lang' requires a value" err || fail "missing value message"
+
+set +e
+"$MTPREP" segment -x < /dev/null > out 2> err; rc=$?
+set -e
+[ "$rc" -eq 2 ] || fail "unknown short option: exit $rc"
+grep -q "^mtprep segment: unknown option '-x'" err || fail "unknown short option message"
+
+set +e
 "$MTPREP" segment --lang fr < /dev/null > out 2> err; rc=$?
 set -e
 [ "$rc" -eq 2 ] || fail "--lang fr: exit $rc"

@@ -425,6 +425,51 @@ static void test_legal_juncto_does_not_break(void **state)
                  "Ia dijerat Pasal 55 KUHP Jo. Pasal 64 KUHP.");
 }
 
+static void test_abbreviation_inside_parentheses_does_not_break(void **state)
+{
+    (void)state;
+    expect_split(
+        "Honje hutan (E. hemisphaerica (Bl.) RM Smith) memiliki rasa asam. Ia tumbuh liar.",
+        "Honje hutan (E. hemisphaerica (Bl.) RM Smith) memiliki rasa asam. | "
+        "Ia tumbuh liar.");
+}
+
+static void test_sentence_ending_inside_parentheses_breaks_after_them(void **state)
+{
+    (void)state;
+    expect_split("Ia datang (lihat foto.) Lalu ia pergi.",
+                 "Ia datang (lihat foto.) | Lalu ia pergi.");
+}
+
+static void test_unclosed_parenthesis_does_not_hold_sentences(void **state)
+{
+    (void)state;
+    expect_split("Ia (datang. Lalu pergi. Semua pulang.",
+                 "Ia (datang. | Lalu pergi. | Semua pulang.");
+}
+
+static void test_number_list_inside_quotation_gets_no_added_break(void **state)
+{
+    (void)state;
+    expect_split("\"Ada 4 kejanggalan. 1. Ada bendera, 2. Ada HP,\" kata Budi. Ia pergi.",
+                 "\"Ada 4 kejanggalan. 1. Ada bendera, 2. Ada HP,\" kata Budi. | Ia pergi.");
+}
+
+static void test_glued_list_marker_starts_next_sentence(void **state)
+{
+    (void)state;
+    expect_split("Dana turun menjadi Rp 1 triliun.2. Kabupaten Dompu turun.3. Lombok Barat naik.",
+                 "Dana turun menjadi Rp 1 triliun. | 2. Kabupaten Dompu turun. | "
+                 "3. Lombok Barat naik.");
+}
+
+static void test_version_number_is_not_a_glued_list_marker(void **state)
+{
+    (void)state;
+    expect_split("Ia memakai versi 1.2. Kemudian ia pergi.",
+                 "Ia memakai versi 1.2. | Kemudian ia pergi.");
+}
+
 static void test_sentence_starting_with_number_breaks(void **state)
 {
     (void)state;
@@ -510,6 +555,32 @@ static void test_prefix_file_classes(void **state)
     assert_int_equal(mtp_prefixes_find(p, "Jl", 2), MTP_PREFIX_PLAIN);
     assert_int_equal(mtp_prefixes_find(p, "dr", 2), MTP_PREFIX_NONE);
     assert_int_equal(mtp_prefixes_find(p, "D", 1), MTP_PREFIX_NONE);
+    mtp_prefixes_free(p);
+}
+
+/* Two hundred words: every one is found with its class; lower-cased, none is. */
+static void test_prefix_lookup_over_many_words(void **state)
+{
+    (void)state;
+    char text[4096] = "";
+    for (int k = 0; k < 200; k++) {
+        snprintf(text + strlen(text), sizeof text - strlen(text), "W%d%s\n", k,
+                 k % 3 == 0 ? " #ENDS#" : "");
+    }
+    mtp_prefixes *p = NULL;
+    mtp_error err = {{0}};
+    assert_status(mtp_prefixes_parse(text, strlen(text), "t", &p, &err), MTP_OK, err.message);
+    assert_int_equal(mtp_prefixes_count(p), 200);
+    for (int k = 0; k < 200; k++) {
+        char word[16];
+        const int n = snprintf(word, sizeof word, "W%d", k);
+        assert_int_equal(mtp_prefixes_find(p, word, (size_t)n),
+                         k % 3 == 0 ? MTP_PREFIX_ENDS : MTP_PREFIX_PLAIN);
+        word[0] = 'w';
+        assert_int_equal(mtp_prefixes_find(p, word, (size_t)n), MTP_PREFIX_NONE);
+    }
+    assert_int_equal(mtp_prefixes_find(p, "W200", 4), MTP_PREFIX_NONE);
+    assert_int_equal(mtp_prefixes_find(p, "", 0), MTP_PREFIX_NONE);
     mtp_prefixes_free(p);
 }
 
@@ -764,9 +835,9 @@ static int parse_break_test(const char *line, char *text, size_t *len, size_t *w
     return *len > 0;
 }
 
-static void test_icu_plain_rules_pass_sentence_break_test(void **state)
+/* Runs every SentenceBreakTest.txt case through an untailored segmenter. */
+static void check_sentence_break_test(int full_icu)
 {
-    (void)state;
     FILE *f = fopen("/usr/share/unicode/auxiliary/SentenceBreakTest.txt", "r");
     if (f == NULL) {
         skip();
@@ -776,7 +847,7 @@ static void test_icu_plain_rules_pass_sentence_break_test(void **state)
     opts.lang = "en";
     opts.tailor = 0;
     opts.use_prefixes = 0;
-    opts.full_icu = 1;
+    opts.full_icu = full_icu;
     mtp_segmenter *seg = NULL;
     mtp_error err = {{0}};
     assert_status(mtp_segmenter_new(&opts, &seg, &err), MTP_OK, err.message);
@@ -808,30 +879,57 @@ static void test_icu_plain_rules_pass_sentence_break_test(void **state)
     assert_int_equal(failures, 0);
 }
 
-/* ---- the fast path equals full iteration -------------------------------- */
+static void test_icu_plain_rules_pass_sentence_break_test(void **state)
+{
+    (void)state;
+    check_sentence_break_test(1);
+}
+
+/* The windows around terminators keep every conformance case. */
+static void test_icu_windows_pass_sentence_break_test(void **state)
+{
+    (void)state;
+    check_sentence_break_test(0);
+}
+
+/* ---- ICU in windows equals ICU over the whole text ----------------------- */
+
+/* Segmenters compared pairwise: windowed and full iteration, with the rules
+ * and without them (ICU's own breaks). */
+typedef struct path_pair {
+    mtp_segmenter *windowed;
+    mtp_segmenter *full;
+} path_pair;
 
 static size_t paths_compared;
 
-static void compare_paths(mtp_segmenter *fast, mtp_segmenter *full, const char *text, size_t len)
+static void compare_pair(const path_pair *pair, const char *text, size_t len)
 {
     const size_t *a = NULL;
     const size_t *b = NULL;
     size_t na = 0;
     size_t nb = 0;
     mtp_error err = {{0}};
-    assert_status(mtp_segmenter_breaks(fast, text, len, &a, &na, &err), MTP_OK, err.message);
-    assert_status(mtp_segmenter_breaks(full, text, len, &b, &nb, &err), MTP_OK, err.message);
+    assert_status(mtp_segmenter_breaks(pair->windowed, text, len, &a, &na, &err), MTP_OK,
+                  err.message);
+    assert_status(mtp_segmenter_breaks(pair->full, text, len, &b, &nb, &err), MTP_OK, err.message);
     if (na != nb || (na > 0 && memcmp(a, b, na * sizeof *a) != 0)) {
-        print_error("fast path differs on: %.*s\n", (int)len, text);
+        print_error("windows differ from full iteration on: %.*s\n", (int)len, text);
         fail();
     }
     for (size_t k = 0; k < na; k++) {
         assert_true(a[k] > (k > 0 ? a[k - 1] : 0) && a[k] < len);
     }
+}
+
+static void compare_paths(const path_pair *pairs, const char *text, size_t len)
+{
+    compare_pair(&pairs[0], text, len);
+    compare_pair(&pairs[1], text, len);
     paths_compared++;
 }
 
-static void compare_file_paragraphs(mtp_segmenter *fast, mtp_segmenter *full, const char *path)
+static void compare_file_paragraphs(const path_pair *pairs, const char *path)
 {
     FILE *f = fopen(path, "r");
     if (f == NULL) {
@@ -844,13 +942,13 @@ static void compare_file_paragraphs(mtp_segmenter *fast, mtp_segmenter *full, co
         while (n > 0 && line[n - 1] == '\n') {
             n--;
         }
-        compare_paths(fast, full, line, (size_t)n);
+        compare_paths(pairs, line, (size_t)n);
     }
     free(line);
     fclose(f);
 }
 
-static void compare_docs_dir(mtp_segmenter *fast, mtp_segmenter *full, const char *dir)
+static void compare_docs_dir(const path_pair *pairs, const char *dir)
 {
     DIR *d = opendir(dir);
     if (d == NULL) {
@@ -861,14 +959,15 @@ static void compare_docs_dir(mtp_segmenter *fast, mtp_segmenter *full, const cha
         if (len > 4 && strcmp(e->d_name + len - 4, ".txt") == 0) {
             char path[4096];
             snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-            compare_file_paragraphs(fast, full, path);
+            compare_file_paragraphs(pairs, path);
         }
     }
     closedir(d);
 }
 
-/* Every paragraph of news-id's articles (text split on blank lines). */
-static void compare_news(mtp_segmenter *fast, mtp_segmenter *full, const char *path)
+/* Every paragraph of news-id's articles (text split on blank lines), and each
+ * article's whole text with its blank lines (separators). */
+static void compare_news(const path_pair *pairs, const char *path)
 {
     FILE *f = fopen(path, "r");
     if (f == NULL) {
@@ -882,8 +981,11 @@ static void compare_news(mtp_segmenter *fast, mtp_segmenter *full, const char *p
         for (const char *p = text; p != NULL && *p != '\0';) {
             const char *end = strstr(p, "\n\n");
             const size_t len = end != NULL ? (size_t)(end - p) : strlen(p);
-            compare_paths(fast, full, p, len);
+            compare_paths(pairs, p, len);
             p = end != NULL ? end + 2 : NULL;
+        }
+        if (text != NULL) {
+            compare_paths(pairs, text, strlen(text));
         }
         json_decref(doc);
     }
@@ -891,39 +993,81 @@ static void compare_news(mtp_segmenter *fast, mtp_segmenter *full, const char *p
     fclose(f);
 }
 
-static void test_fast_path_equals_full_iteration(void **state)
+static mtp_segmenter *new_segmenter(int tailor, int full_icu)
 {
-    (void)state;
     mtp_segment_options opts;
     mtp_segment_options_default(&opts);
-    mtp_segmenter *fast = NULL;
-    mtp_segmenter *full = NULL;
+    opts.tailor = tailor;
+    opts.use_prefixes = tailor;
+    opts.full_icu = full_icu;
+    mtp_segmenter *seg = NULL;
     mtp_error err = {{0}};
-    assert_status(mtp_segmenter_new(&opts, &fast, &err), MTP_OK, err.message);
-    opts.full_icu = 1;
-    assert_status(mtp_segmenter_new(&opts, &full, &err), MTP_OK, err.message);
-    static const char *const fixed[] = {
-        "",           "Tanpa titik",  "Satu kalimat.", "Tanya?!\" ",  "Ya.\" \"",      "A.\u2029B",
-        "Satu. Dua.", "Akhir ...)  ", "x.y",           "KUHP.Selain", "10.00. iPhone",
-    };
-    for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++) {
-        compare_paths(fast, full, fixed[k], strlen(fixed[k]));
+    assert_status(mtp_segmenter_new(&opts, &seg, &err), MTP_OK, err.message);
+    return seg;
+}
+
+/* Shapes at the edges of the windows: each settled shape, Close and Sp runs,
+ * Extend and Format characters, separators, non-ASCII terminators. */
+static const char *const window_cases[] = {
+    "",
+    "Tanpa titik",
+    "Satu kalimat.",
+    "Tanya?!\" ",
+    "Ya.\" \"",
+    "A.\u2029B",
+    "Satu. Dua.",
+    "Akhir ...)  ",
+    "x.y",
+    "KUHP.Selain",
+    "10.00. iPhone",
+    "Harga 1.000 naik. 5 orang tewas. 7 Orang luka.",
+    "Apa? tidak. Ya! 3 kali? Ya!b",
+    "Ia (lihat gambar 3). Lalu (ia) pergi.) Ya.",
+    "Ya.\u0301 Baik.\u00AD Dia.\u200B Tidak",
+    "Kata \u201CYa.\u201D Dia pergi. \u201CTidak.\u201D",
+    "Ya.\u00A0Baik.\u3000Dia\u3002Tidak\uFF01Lagi",
+    "a.\r\nB. c\xC2\x85"
+    "d.\u2028e",
+    "Satu.. Dua... tiga .. Empat ?. x",
+    "etc. 123 456 abc. 12 34 XYZ. 1) a",
+    " . ) . x",
+    "\"Ya.\"",
+    "1. Satu 2. Dua 3.Tiga",
+};
+
+static void test_icu_windows_equal_full_iteration(void **state)
+{
+    (void)state;
+    path_pair pairs[2] = {{new_segmenter(1, 0), new_segmenter(1, 1)},
+                          {new_segmenter(0, 0), new_segmenter(0, 1)}};
+    for (size_t k = 0; k < sizeof window_cases / sizeof window_cases[0]; k++) {
+        compare_paths(pairs, window_cases[k], strlen(window_cases[k]));
     }
     const char *shared = getenv("MTPREP_SHARED_DIR");
     char dir[2048];
+    snprintf(dir, sizeof dir, "%s/corpora", shared ? shared : MTPREP_SHARED_DIR);
+    if (!test_path_exists(dir)) {
+        for (size_t k = 0; k < 2; k++) {
+            mtp_segmenter_free(pairs[k].windowed);
+            mtp_segmenter_free(pairs[k].full);
+        }
+        skip(); /* the fixed cases passed; the corpora are not here */
+    }
     static const char *const sets[] = {"gsd-dev-resplit", "gsd-train-ud2.0", "csui-train",
                                        "gsd-test-resplit", "csui-test"};
     for (size_t k = 0; k < sizeof sets / sizeof sets[0]; k++) {
         snprintf(dir, sizeof dir, "%s/corpora/ud-id/docs/%s", shared ? shared : MTPREP_SHARED_DIR,
                  sets[k]);
-        compare_docs_dir(fast, full, dir);
+        compare_docs_dir(pairs, dir);
     }
     snprintf(dir, sizeof dir, "%s/corpora/news-id/articles.jsonl",
              shared ? shared : MTPREP_SHARED_DIR);
-    compare_news(fast, full, dir);
-    print_message("fast path and full iteration agree on %zu paragraphs\n", paths_compared);
-    mtp_segmenter_free(fast);
-    mtp_segmenter_free(full);
+    compare_news(pairs, dir);
+    print_message("windows and full iteration agree on %zu texts\n", paths_compared);
+    for (size_t k = 0; k < 2; k++) {
+        mtp_segmenter_free(pairs[k].windowed);
+        mtp_segmenter_free(pairs[k].full);
+    }
 }
 
 int main(void)
@@ -973,6 +1117,12 @@ int main(void)
         cmocka_unit_test(test_glued_opening_quote_starts_next_sentence),
         cmocka_unit_test(test_glued_closing_quote_stays_with_its_sentence),
         cmocka_unit_test(test_legal_juncto_does_not_break),
+        cmocka_unit_test(test_abbreviation_inside_parentheses_does_not_break),
+        cmocka_unit_test(test_sentence_ending_inside_parentheses_breaks_after_them),
+        cmocka_unit_test(test_unclosed_parenthesis_does_not_hold_sentences),
+        cmocka_unit_test(test_number_list_inside_quotation_gets_no_added_break),
+        cmocka_unit_test(test_glued_list_marker_starts_next_sentence),
+        cmocka_unit_test(test_version_number_is_not_a_glued_list_marker),
         cmocka_unit_test(test_sentence_starting_with_number_breaks),
         cmocka_unit_test(test_page_number_after_prefix_does_not_break),
         cmocka_unit_test(test_question_mark_inside_word_does_not_break),
@@ -984,6 +1134,7 @@ int main(void)
         cmocka_unit_test(test_english_initials_and_us),
         cmocka_unit_test(test_english_e_g_does_not_break),
         cmocka_unit_test(test_prefix_file_classes),
+        cmocka_unit_test(test_prefix_lookup_over_many_words),
         cmocka_unit_test(test_prefix_file_unknown_class_names_line),
         cmocka_unit_test(test_builtin_lists_load),
         cmocka_unit_test(test_no_prefixes_option_breaks_after_titles),
@@ -992,7 +1143,8 @@ int main(void)
         cmocka_unit_test(test_long_text_without_spaces_is_linear),
         cmocka_unit_test(test_stage_output_reconstructs_input),
         cmocka_unit_test(test_icu_plain_rules_pass_sentence_break_test),
-        cmocka_unit_test(test_fast_path_equals_full_iteration),
+        cmocka_unit_test(test_icu_windows_pass_sentence_break_test),
+        cmocka_unit_test(test_icu_windows_equal_full_iteration),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
