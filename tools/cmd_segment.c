@@ -90,6 +90,12 @@ int cli_parse_segment(int argc, char **argv, cli_common *common, mtp_segment_opt
     return 0;
 }
 
+/* Makes one more segment stage per worker thread, from the same options. */
+static mtp_status make_segment(void *opts, mtp_stage **out, mtp_error *err)
+{
+    return mtp_segment_new(opts, out, err);
+}
+
 int cmd_segment(int argc, char **argv)
 {
     cli_common common;
@@ -102,10 +108,7 @@ int cmd_segment(int argc, char **argv)
     mtp_error err = {{0}};
     const mtp_status st = mtp_segment_new(&opts, &stage, &err);
     if (st != MTP_OK) {
-        cli_error("segment", "%s", err.message[0] != '\0' ? err.message : mtp_status_str(st));
-        return cli_exit_code(st);
+        return cli_report_new_failed("segment", st, &err);
     }
-    const int code = cli_run_record_stage("segment", stage, &common, argc - optind, argv + optind);
-    mtp_stage_free(stage);
-    return code;
+    return cli_run_stage_and_free("segment", stage, make_segment, &opts, &common, argc, argv);
 }
