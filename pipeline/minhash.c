@@ -18,8 +18,8 @@
  * sqrt(J(1-J)/128): 0.035 at J = 0.8.
  *
  * Memory: the signature object holds 128 minima, 2 x 128 hash parameters,
- * one word buffer and a set of the document's shingles (12 bytes a slot,
- * at most SEEN_MAX_SLOTS: 1.5 MiB); the LSH table 8 bytes a slot at load
+ * one word buffer and a set of the document's shingles (14 bytes a slot,
+ * at most SEEN_MAX_SLOTS: 1.75 MiB); the LSH table 8 bytes a slot at load
  * <= 0.5.
  */
 #include "minhash.h"
@@ -92,6 +92,7 @@ void mtp_minhash_reset(mtp_minhash *mh)
     memset(mh->mins, 0xff, sizeof mh->mins);
     mh->shingles = 0;
     mh->seen_count = 0;
+    mh->seen_full = 0;
     if (++mh->generation == 0) { /* wrapped: stamps of 4e9 documents ago look current */
         if (mh->seen_stamp != NULL) {
             memset(mh->seen_stamp, 0, mh->seen_capacity * sizeof *mh->seen_stamp);
@@ -128,7 +129,7 @@ static int seen_insert(mtp_minhash *mh, uint64_t h)
     }
     mh->seen[i] = h;
     mh->seen_stamp[i] = mh->generation;
-    mh->seen_count++;
+    mh->seen_list[mh->seen_count++] = (uint32_t)(h >> 32);
     return 0;
 }
 
@@ -138,11 +139,15 @@ static mtp_status seen_grow(mtp_minhash *mh)
     const size_t capacity = mh->seen_capacity ? 2 * mh->seen_capacity : 1024;
     uint64_t *keys = mtp_malloc(capacity * sizeof *keys);
     uint32_t *stamps = mtp_calloc(capacity, sizeof *stamps);
-    if (keys == NULL || stamps == NULL) {
+    uint32_t *list = mtp_malloc(capacity / 2 * sizeof *list);
+    if (keys == NULL || stamps == NULL || list == NULL) {
         mtp_free(keys);
         mtp_free(stamps);
+        mtp_free(list);
         return MTP_ERR_NOMEM;
     }
+    mtp_free(mh->seen_list); /* rebuilt by the reinsertion below */
+    mh->seen_list = list;
     uint64_t *old_keys = mh->seen;
     uint32_t *old_stamps = mh->seen_stamp;
     const size_t old_capacity = mh->seen_capacity;
@@ -167,6 +172,7 @@ static mtp_status add_shingle(mtp_minhash *mh, uint64_t h)
 {
     if (2 * (mh->seen_count + 1) > mh->seen_capacity) {
         if (mh->seen_capacity == SEEN_MAX_SLOTS) {
+            mh->seen_full = 1;
             fold_shingle(mh, h);
             return MTP_OK;
         }
@@ -287,7 +293,69 @@ void mtp_minhash_release(mtp_minhash *mh)
     mtp_buf_release(&mh->word);
     mtp_free(mh->seen);
     mtp_free(mh->seen_stamp);
+    mtp_free(mh->seen_list);
     memset(mh, 0, sizeof *mh);
+}
+
+/* ---- exact shingle sets ------------------------------------------------- */
+
+/* One stable counting pass on byte `shift` / 8 of each key, from -> to. */
+static void radix_pass(const uint32_t *from, uint32_t *to, size_t n, unsigned shift)
+{
+    size_t start[257] = {0};
+    for (size_t i = 0; i < n; i++) {
+        start[((from[i] >> shift) & 0xff) + 1]++;
+    }
+    for (unsigned b = 1; b < 257; b++) {
+        start[b] += start[b - 1];
+    }
+    for (size_t i = 0; i < n; i++) {
+        to[start[(from[i] >> shift) & 0xff]++] = from[i];
+    }
+}
+
+int mtp_minhash_shingle_keys(mtp_minhash *mh, uint32_t *keys, size_t capacity, size_t *count)
+{
+    *count = 0;
+    if (mh->seen_full || mh->seen_count > capacity) {
+        return 0;
+    }
+    const size_t n = mh->seen_count;
+    if (n == 0) {
+        return 1;
+    }
+    /* LSD radix sort of the list (not the table, which stays at the largest
+     * document's size): four passes, the fourth back into keys */
+    radix_pass(mh->seen_list, keys, n, 0);
+    radix_pass(keys, mh->seen_list, n, 8);
+    radix_pass(mh->seen_list, keys, n, 16);
+    radix_pass(keys, mh->seen_list, n, 24);
+    memcpy(keys, mh->seen_list, n * sizeof *keys);
+    size_t distinct = 0;
+    for (size_t i = 0; i < n; i++) { /* two shingles may share a key */
+        if (distinct == 0 || keys[distinct - 1] != keys[i]) {
+            keys[distinct++] = keys[i];
+        }
+    }
+    *count = distinct;
+    return 1;
+}
+
+size_t mtp_shingle_keys_shared(const uint32_t *a, size_t a_count, const uint32_t *b, size_t b_count)
+{
+    size_t i = 0, j = 0, shared = 0;
+    while (i < a_count && j < b_count) {
+        if (a[i] < b[j]) {
+            i++;
+        } else if (b[j] < a[i]) {
+            j++;
+        } else {
+            shared++;
+            i++;
+            j++;
+        }
+    }
+    return shared;
 }
 
 /* ---- LSH band index ------------------------------------------------------ */

@@ -2,7 +2,8 @@
 # tools/neardup_eval.sh (see there). Input: the excluded doc_ids, then
 # paragraph records. Output: the set's records on stdout; doc_id TAB base
 # doc_id to the file `truth`, copy doc_id TAB edits applied to `edits`.
-# Variables: seed, nbase, ncopy, nneg, mode (one or stacked), format
+# Variables: seed, nbase, ncopy, nneg, minwords (bases have at least this
+# many space-separated words; negatives any), mode (one or stacked), format
 # (records or jsonl), truth, edits.
 
 BEGIN {
@@ -25,6 +26,7 @@ FNR == NR { excluded[$1] = 1; next }
     }
     para[$1, ++np[$1]] = $3
     n = split($3, w, " ")
+    nw[$1] += n
     for (i = 1; i <= n; i += 37) {
         vocab[++nv] = w[i]
     }
@@ -156,13 +158,22 @@ function emit(id,    i, n, p, text) {
 END {
     srand(seed)
     shuffle(order, nd)
-    if (nbase + nneg > nd) {
-        print "neardup_gen: only " nd " documents for " nbase " bases and " nneg " negatives" > "/dev/stderr"
+    # bases: the first nbase long enough; negatives: the next nneg others
+    nb = nn = 0
+    for (i = 1; i <= nd; i++) {
+        if (nb < nbase && nw[order[i]] >= minwords) {
+            bases[++nb] = order[i]
+        } else if (nn < nneg) {
+            negs[++nn] = order[i]
+        }
+    }
+    if (nb < nbase || nn < nneg) {
+        print "neardup_gen: only " nb " bases of " minwords "+ words and " nn " negatives in " nd " documents" > "/dev/stderr"
         exit 1
     }
     no = 0
     for (b = 1; b <= nbase; b++) {
-        base = order[b]
+        base = bases[b]
         out[++no] = base
         print base, base > truth
         for (c = 1; c <= ncopy; c++) {
@@ -172,9 +183,9 @@ END {
             print id, base > truth
         }
     }
-    for (i = nbase + 1; i <= nbase + nneg; i++) {
-        out[++no] = order[i]
-        print order[i], order[i] > truth
+    for (i = 1; i <= nneg; i++) {
+        out[++no] = negs[i]
+        print negs[i], negs[i] > truth
     }
     shuffle(out, no)
     for (i = 1; i <= no; i++) {

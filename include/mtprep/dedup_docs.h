@@ -5,9 +5,12 @@
  * emits them so). Its text (the unit text, or the source side of a pair) is
  * cut into word shingles, summarised by a 128-value MinHash signature and
  * looked up in an LSH index of the documents seen so far; a candidate whose
- * estimated Jaccard similarity (fraction of equal MinHash values) reaches
- * `threshold` makes the document a near duplicate: its records are dropped,
- * each counted as "dropped.near_duplicate_doc". See pipeline/dedup_docs.c
+ * Jaccard similarity reaches `threshold` makes the document a near
+ * duplicate: its records are dropped,
+ * each counted as "dropped.near_duplicate_doc". The similarity is exact
+ * (over the documents' stored shingle sets) when both documents have at most
+ * `exact_max_shingles` distinct shingles, else estimated by the fraction of
+ * equal MinHash values. See pipeline/dedup_docs.c
  * for the algorithm, the fixed seeds and the S-curve of the banding.
  *
  * Counts: "documents" (every document seen), "documents_dropped" (near
@@ -33,6 +36,8 @@ extern "C" {
 #define MTP_DEDUP_DOCS_MAX_SHINGLE_WORDS 8u
 #define MTP_DEDUP_DOCS_DEFAULT_MAX_DOC_BYTES ((size_t)16 << 20) /* 16 MiB */
 #define MTP_DEDUP_DOCS_DEFAULT_MEM_BYTES ((size_t)1 << 30)      /* 1 GiB */
+#define MTP_DEDUP_DOCS_DEFAULT_EXACT_MAX_SHINGLES 4096u
+#define MTP_DEDUP_DOCS_MAX_EXACT_MAX_SHINGLES 65536u
 #define MTP_DEDUP_DOCS_RECORD_BYTES 64u /* bookkeeping per buffered record */
 
 typedef struct mtp_dedup_docs_options {
@@ -41,15 +46,19 @@ typedef struct mtp_dedup_docs_options {
     size_t max_doc_bytes;      /* one document's buffered records, their fields plus
                                   MTP_DEDUP_DOCS_RECORD_BYTES each; longer: bad input "doc_too_long" */
     size_t mem_bytes;          /* bound on the index of documents (signatures, bands, ids); 1 GiB */
+    size_t exact_max_shingles; /* documents with at most this many distinct shingles keep
+                                  them (4 bytes each) for exact confirmation; 0: estimate
+                                  only; at most MTP_DEDUP_DOCS_MAX_EXACT_MAX_SHINGLES; 4096 */
     const char *clusters_path; /* NULL, or a file for "doc_id TAB cluster_id" lines at finish */
     mtp_on_error on_error;     /* invalid UTF-8 and over-long documents; default skip */
 } mtp_dedup_docs_options;
 
 void mtp_dedup_docs_options_default(mtp_dedup_docs_options *opts);
 
-/* Bytes of index one document costs (about 1 KiB), doc_id and array
- * doubling slack excluded: divide mem_bytes by this for the number of
- * documents a run can hold. */
+/* Bytes of index one document costs (about 1 KiB), doc_id, array doubling
+ * slack and its exact shingle set (4 bytes a distinct shingle: ~0.6 KiB for
+ * a news article) excluded: divide mem_bytes by this plus the set for the
+ * number of documents a run can hold. */
 size_t mtp_dedup_docs_bytes_per_doc(void);
 
 /* Creates the stage. feed() buffers one document's records and decides when

@@ -8,7 +8,7 @@ set -eu
 . "$(dirname "$0")/lib.sh"
 
 words() { # FIRST LIMIT: "kata<FIRST> ... kata<LIMIT-1>"
-    awk -v a="$1" -v b="$2" 'BEGIN { for (i = a; i < b; i++) printf "%skata%d", i > a ? " " : "", i; print "" }'
+    awk -v a="$1" -v b="$2" 'BEGIN { for (i = a; i < b; i++) printf "%skata%d", (i > a ? " " : ""), i; print "" }'
 }
 printf 'a\t1\t%s\n' "$(words 0 100)" > "$work/a"
 printf 'b\t1\t%s\n' "$(words 0 80)" > "$work/b"

@@ -1,6 +1,7 @@
 /* Unit tests of dedup --docs: near-duplicate documents dropped with exact
  * output and counts, the first document of a cluster kept, the clusters
  * file, thresholds, bridging and chained copies, documents without words,
+ * exact confirmation and its fallback to the estimate for large documents,
  * over-long documents and invalid UTF-8 under both policies, the memory
  * bound, option checks, pairs, and allocation failure. */
 #include <stdio.h>
@@ -197,6 +198,38 @@ static void test_threshold_one_needs_equal_word_sets(void **state)
     expect_docs(&o, join(a, doc3("c", P3, P2, P1), NULL), a, 1, 3);
 }
 
+/* Subsets of a 100-word document: 80 of its words are Jaccard 0.8 exactly,
+ * 79 are 0.79. The exact sets decide where the estimate (error 0.035)
+ * could go either way. */
+static void test_exact_jaccard_decides_at_threshold(void **state)
+{
+    (void)state;
+    const mtp_dedup_docs_options o = options(0.8);
+    char a[8192];
+    snprintf(a, sizeof a, "%s", word_doc("a", 0, 100));
+    expect_docs(&o, join(a, word_doc("b", 0, 80), NULL), a, 1, 1);
+    const char *in = join(a, word_doc("c", 0, 79), NULL);
+    expect_docs(&o, in, in, 0, 0);
+    in = join(a, word_doc("d", 21, 100), NULL);
+    expect_docs(&o, in, in, 0, 0);
+}
+
+/* Documents over exact_max_shingles fall back to the estimate: a copy is
+ * still found, an unrelated document still kept. */
+static void test_large_documents_use_estimate(void **state)
+{
+    (void)state;
+    mtp_dedup_docs_options o = options(0.8);
+    o.exact_max_shingles = 50;
+    char a[8192];
+    snprintf(a, sizeof a, "%s", word_doc("a", 0, 100));
+    expect_docs(&o, join(a, word_doc("b", 0, 100), NULL), a, 1, 1);
+    const char *in = join(a, word_doc("c", 100, 200), word_doc("d", 0, 40));
+    expect_docs(&o, in, in, 0, 0);
+    o.exact_max_shingles = 0;
+    expect_docs(&o, join(a, word_doc("b", 0, 100), NULL), a, 1, 1);
+}
+
 static void test_first_document_of_cluster_kept(void **state)
 {
     (void)state;
@@ -335,8 +368,9 @@ static void test_invalid_utf8_skip_and_fail(void **state)
 /* ---- limits and options ------------------------------------------------------ */
 
 /* 50000 bytes: parents (256), the first 64 signatures with their maps
- * (33280) and a 1024-slot band table (8192) fit; the 17th document needs a
- * 2048-slot table beside the old one. Fails under skip too. */
+ * (34048), 128 shingle keys (512) and a 1024-slot band table (8192) fit;
+ * the 17th document needs a 2048-slot table beside the old one. Fails
+ * under skip too. */
 static void test_docs_mem_limit_stops_the_run(void **state)
 {
     (void)state;
@@ -383,6 +417,9 @@ static void test_options_out_of_range_rejected(void **state)
     o = options(0.8);
     o.max_doc_bytes = 0;
     expect_usage(o, "--max-doc-bytes 0 is not in 1..2147483647");
+    o = options(0.8);
+    o.exact_max_shingles = 65537;
+    expect_usage(o, "exact_max_shingles 65537 is not in 0..65536");
 }
 
 static void test_defaults(void **state)
@@ -396,7 +433,8 @@ static void test_defaults(void **state)
     assert_int_equal(o.mem_bytes, 1 << 30);
     assert_null(o.clusters_path);
     assert_int_equal(o.on_error, MTP_ON_ERROR_SKIP);
-    assert_int_equal(mtp_dedup_docs_bytes_per_doc(), 1044);
+    assert_int_equal(o.exact_max_shingles, 4096);
+    assert_int_equal(mtp_dedup_docs_bytes_per_doc(), 1056);
 }
 
 /* Pairs are kept whole; their source side decides. */
@@ -465,6 +503,8 @@ int main(void)
         cmocka_unit_test(test_unrelated_documents_kept),
         cmocka_unit_test(test_threshold_decides_partial_copy),
         cmocka_unit_test(test_threshold_one_needs_equal_word_sets),
+        cmocka_unit_test(test_exact_jaccard_decides_at_threshold),
+        cmocka_unit_test(test_large_documents_use_estimate),
         cmocka_unit_test(test_first_document_of_cluster_kept),
         cmocka_unit_test(test_repeated_doc_id_is_new_document),
         cmocka_unit_test(test_clusters_file_lists_every_document),

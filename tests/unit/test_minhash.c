@@ -1,7 +1,7 @@
 /* Unit tests of the near-duplicate building blocks: the word and shingle
  * definitions (case, punctuation, paragraphs, short paragraphs), fixed hash
  * values that pin the seeds, the accuracy of the Jaccard estimate, the LSH
- * band index and union-find, invalid UTF-8 and allocation failure. */
+ * band index and union-find, exact shingle key sets, invalid UTF-8 and allocation failure. */
 #include <stdio.h>
 #include <string.h>
 #include <xxhash.h>
@@ -282,6 +282,83 @@ static void test_disjoint_sets_rarely_agree(void **state)
     mtp_minhash_release(&b);
 }
 
+/* ---- exact shingle sets ---------------------------------------------------- */
+
+static uint32_t word_key(const char *word)
+{
+    const uint64_t h = XXH3_64bits_withSeed(word, strlen(word), MTP_MINHASH_WORD_SEED);
+    return (uint32_t)(mtp_minhash_shingle_hash(&h, 1) >> 32);
+}
+
+/* "b a c a b": three keys, those of a, b and c, ascending. */
+static void test_shingle_keys_sorted_without_repeats(void **state)
+{
+    (void)state;
+    mtp_minhash mh;
+    sign_one(1, "b a C a b.", &mh);
+    uint32_t keys[8];
+    size_t count = 99;
+    assert_int_equal(mtp_minhash_shingle_keys(&mh, keys, 8, &count), 1);
+    assert_int_equal(count, 3);
+    uint32_t want[3] = {word_key("a"), word_key("b"), word_key("c")};
+    for (int i = 0; i < 3; i++) { /* sort the three */
+        for (int j = i + 1; j < 3; j++) {
+            if (want[j] < want[i]) {
+                const uint32_t t = want[i];
+                want[i] = want[j];
+                want[j] = t;
+            }
+        }
+    }
+    assert_memory_equal(keys, want, sizeof want);
+    mtp_minhash_reset(&mh);
+    assert_int_equal(mtp_minhash_shingle_keys(&mh, keys, 8, &count), 1);
+    assert_int_equal(count, 0);
+    mtp_minhash_release(&mh);
+}
+
+static void test_shingle_keys_refused_over_capacity(void **state)
+{
+    (void)state;
+    mtp_minhash mh;
+    sign_one(1, "satu dua tiga empat lima", &mh);
+    uint32_t keys[5];
+    size_t count = 99;
+    assert_int_equal(mtp_minhash_shingle_keys(&mh, keys, 4, &count), 0);
+    assert_int_equal(count, 0);
+    assert_int_equal(mtp_minhash_shingle_keys(&mh, keys, 5, &count), 1);
+    assert_int_equal(count, 5);
+    mtp_minhash_release(&mh);
+}
+
+/* Past the repeat set's bound the set is incomplete: no exact keys. */
+static void test_shingle_keys_refused_past_repeat_set(void **state)
+{
+    (void)state;
+    static char buf[1 << 20];
+    static uint32_t keys[80000];
+    mtp_minhash mh;
+    sign_one(1, word_range(buf, sizeof buf, 0, 70000), &mh);
+    size_t count = 99;
+    assert_int_equal(mtp_minhash_shingle_keys(&mh, keys, 80000, &count), 0);
+    mtp_minhash_reset(&mh);
+    assert_status(mtp_minhash_add_text(&mh, mtp_str_from_cstr("w1 w2")), MTP_OK, NULL);
+    assert_int_equal(mtp_minhash_shingle_keys(&mh, keys, 80000, &count), 1);
+    assert_int_equal(count, 2);
+    mtp_minhash_release(&mh);
+}
+
+static void test_shared_keys_counted(void **state)
+{
+    (void)state;
+    const uint32_t a[] = {1, 3, 5, 7};
+    const uint32_t b[] = {2, 3, 7, 9, 11};
+    assert_int_equal(mtp_shingle_keys_shared(a, 4, b, 5), 2);
+    assert_int_equal(mtp_shingle_keys_shared(b, 5, a, 4), 2);
+    assert_int_equal(mtp_shingle_keys_shared(a, 4, a, 4), 4);
+    assert_int_equal(mtp_shingle_keys_shared(a, 0, b, 5), 0);
+}
+
 /* ---- LSH index -------------------------------------------------------------- */
 
 typedef struct visits {
@@ -406,6 +483,10 @@ int main(void)
         cmocka_unit_test(test_huge_document_past_repeat_set),
         cmocka_unit_test(test_estimate_tracks_jaccard),
         cmocka_unit_test(test_disjoint_sets_rarely_agree),
+        cmocka_unit_test(test_shingle_keys_sorted_without_repeats),
+        cmocka_unit_test(test_shingle_keys_refused_over_capacity),
+        cmocka_unit_test(test_shingle_keys_refused_past_repeat_set),
+        cmocka_unit_test(test_shared_keys_counted),
         cmocka_unit_test(test_lsh_finds_shared_bands),
         cmocka_unit_test(test_lsh_empty_index_visits_nothing),
         cmocka_unit_test(test_lsh_growth_keeps_every_entry),
