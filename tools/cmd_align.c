@@ -101,7 +101,7 @@ static int stage_option(int opt, const char *arg, mtp_align_options *opts)
 }
 
 /* Parses argv like the other cli_parse_* functions: 0, CLI_EXIT_USAGE or CLI_HELP_SHOWN. */
-static int parse_align(int argc, char **argv, cli_common *common, mtp_align_options *opts)
+int cli_parse_align(int argc, char **argv, cli_common *common, mtp_align_options *opts)
 {
     cli_common_default(common);
     mtp_align_options_default(opts);
@@ -171,7 +171,7 @@ int cmd_align(int argc, char **argv)
 {
     cli_common common;
     mtp_align_options opts;
-    const int rc = parse_align(argc, argv, &common, &opts);
+    const int rc = cli_parse_align(argc, argv, &common, &opts);
     if (rc != 0) {
         return rc == CLI_HELP_SHOWN ? CLI_EXIT_OK : rc;
     }

@@ -1,5 +1,11 @@
 /* mtprep build RECIPE: the whole chain in one process.
  *
+ * This file holds the command line, the shared recipe-to-argv helpers
+ * (tools/build.h) and the monolingual chain; a recipe whose [build] names a
+ * tgt-input is an aligned build, run by tools/build_aligned.c. Either way
+ * build first creates the output directory's missing parents (mkdir -p),
+ * which write alone refuses to do.
+ *
  * ingest -> normalize -> segment -> filter -> dedup -> write, each stage made
  * from its recipe section by the same option parser its subcommand uses, so
  * a recipe means what the same options mean in a pipe, and the corpus bytes
@@ -13,37 +19,31 @@
  * merged, so every corpus file, MANIFEST.json included, is the same for
  * every N. The thread count is a command-line option only, never a recipe
  * key: the recipe is copied into the manifest. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
-#include "cli.h"
+#include "build.h"
 #include "mtprep/parallel.h"
 
-#define MAX_STAGE_ARGS 128
-#define MAX_INPUTS 256
+#define MAX_STAGE_ARGS BUILD_MAX_STAGE_ARGS
+#define MAX_INPUTS BUILD_MAX_INPUTS
+#define OPTION_POOL 2048 /* "--key" strings of one recipe */
 
 enum { ST_NORMALIZE, ST_SEGMENT, ST_FILTER, ST_DEDUP, ST_WRITE, ST_COUNT };
 static const char *const stage_names[ST_COUNT] = {"normalize", "segment", "filter", "dedup",
                                                   "write"};
 
-typedef struct stage_args {
-    int argc;
-    char *argv[MAX_STAGE_ARGS];
-} stage_args;
-
 typedef struct build {
-    const char *recipe_path;
-    const char *out_override;
-    size_t block_records; /* --block-records N, 0: the default */
-    cli_common common;
-    int common_given_on_error;
+    build_cli cli; /* what the command line says */
     mtp_recipe *recipe;
     const char *inputs[MAX_INPUTS];
     int input_count;
     const char *output;
     const char *lang;
-    stage_args ingest_args;
-    stage_args args[ST_COUNT];
+    build_args ingest_args;
+    build_args args[ST_COUNT];
     mtp_ingest *ingest;
     mtp_stage *stages[ST_COUNT];
     mtp_sink links[ST_COUNT];             /* links[i] feeds stages[i] */
@@ -63,12 +63,22 @@ static const char usage[] =
     "'key = value' lines are that stage's command-line options (--key value; an\n"
     "empty value is a flag). The corpus equals the one the piped stages write with\n"
     "the same options; the recipe text and every stage's counts go into MANIFEST.json.\n"
+    "Missing parent directories of the output are created.\n"
+    "\n"
+    "Aligned build: when [build] has tgt-input (target side, repeatable) besides\n"
+    "input (source side), each side runs ingest -> normalize -> segment --lang\n"
+    "(lang, default id; tgt-lang, default en) into a spool file beside the output,\n"
+    "then align -> filter -> dedup -> write --tgt-lang. [ingest], [normalize] and\n"
+    "[segment] apply to both sides, [STAGE-LANG] (e.g. [segment-en]) to one; [align]\n"
+    "configures align. Counts are named per side: ingest.id, segment.en, align, ...\n"
     "\n"
     "Options:\n"
     "      --out DIR             write the corpus to DIR instead of the recipe's output\n"
     "      --on-error skip|fail  default policy for every stage (a section may override)\n"
     "      --threads N           run normalize, segment and filter on N worker threads\n"
-    "                            (default 1); the corpus is identical for every N\n"
+    "                            (default 1; aligned: each side's normalize and\n"
+    "                            segment, then filter); the corpus is identical for\n"
+    "                            every N\n"
     "      --block-records N     records per worker block (default 4096; with --threads)\n"
     "  -q, --quiet               no per-stage summary lines\n"
     "  -v, --verbose             more detail\n"
@@ -85,7 +95,7 @@ static int parse_block_records(build *b, const char *arg)
     if (cli_parse_uint(arg, 1ull << 30, &n) != 0 || n == 0) {
         return cli_usage_error("build", "--block-records takes a positive number, not '%s'", arg);
     }
-    b->block_records = (size_t)n;
+    b->cli.block_records = (size_t)n;
     return 0;
 }
 
@@ -96,7 +106,7 @@ static int parse_options(build *b, int argc, char **argv)
         {"block-records", required_argument, NULL, OPT_BLOCK_RECORDS},
         CLI_COMMON_LONG_OPTIONS,
         {NULL, 0, NULL, 0}};
-    cli_common_default(&b->common);
+    cli_common_default(&b->cli.common);
     cli_getopt_reset();
     int opt;
     while ((opt = getopt_long(argc, argv, ":qv", options, NULL)) != -1) {
@@ -104,7 +114,7 @@ static int parse_options(build *b, int argc, char **argv)
             return cli_option_error("build", opt, argv);
         }
         if (opt == OPT_OUT) {
-            b->out_override = optarg;
+            b->cli.out_override = optarg;
             continue;
         }
         if (opt == OPT_BLOCK_RECORDS) {
@@ -117,8 +127,8 @@ static int parse_options(build *b, int argc, char **argv)
             fputs(usage, stdout);
             return CLI_HELP_SHOWN;
         }
-        b->common_given_on_error |= opt == CLI_OPT_ON_ERROR;
-        const int handled = cli_common_option(&b->common, "build", opt, optarg);
+        b->cli.common_given_on_error |= opt == CLI_OPT_ON_ERROR;
+        const int handled = cli_common_option(&b->cli.common, "build", opt, optarg);
         if (handled != 1) {
             return handled == 0 ? cli_usage_error("build", "unknown option") : handled;
         }
@@ -126,13 +136,13 @@ static int parse_options(build *b, int argc, char **argv)
     if (optind != argc - 1) {
         return cli_usage_error("build", "expected exactly one RECIPE argument");
     }
-    b->recipe_path = argv[optind];
+    b->cli.recipe_path = argv[optind];
     return 0;
 }
 
 /* ---- recipe -> stage argv ---------------------------------------------- */
 
-static int push_arg(stage_args *a, const char *arg)
+int build_push_arg(build_args *a, const char *arg)
 {
     if (a->argc >= MAX_STAGE_ARGS - 1) {
         return -1;
@@ -152,15 +162,15 @@ static int stage_index(const char *section)
     return -1;
 }
 
-static void start_args(build *b, stage_args *a, const char *name)
+void build_start_args(const build_cli *cli, build_args *a, const char *name)
 {
     a->argc = 0;
-    push_arg(a, name);
-    if (b->common_given_on_error) {
-        push_arg(a, "--on-error");
-        push_arg(a, b->common.on_error == MTP_ON_ERROR_FAIL ? "fail" : "skip");
+    build_push_arg(a, name);
+    if (cli->common_given_on_error) {
+        build_push_arg(a, "--on-error");
+        build_push_arg(a, cli->common.on_error == MTP_ON_ERROR_FAIL ? "fail" : "skip");
     }
-    push_arg(a, "--quiet"); /* build prints the summaries itself */
+    build_push_arg(a, "--quiet"); /* build prints the summaries itself */
 }
 
 static int take_build_entry(build *b, const mtp_recipe_entry *e)
@@ -172,34 +182,36 @@ static int take_build_entry(build *b, const mtp_recipe_entry *e)
     } else if (strcmp(e->key, "lang") == 0) {
         b->lang = e->value;
     } else {
-        return cli_usage_error("build", "%s:%u: unknown [build] key '%s' (input, output, lang)",
-                               b->recipe_path, e->line, e->key);
+        return cli_usage_error("build",
+                               "%s:%u: unknown [build] key '%s' (input, output, lang; "
+                               "tgt-input and tgt-lang for an aligned build)",
+                               b->cli.recipe_path, e->line, e->key);
     }
     return 0;
 }
 
 /* Turns `key = value` into --key [value]; the option strings live in a
  * static pool because getopt keeps pointers to them. */
-static int push_option(build *b, stage_args *a, const mtp_recipe_entry *e)
+int build_push_option(const build_cli *cli, build_args *a, const mtp_recipe_entry *e)
 {
-    static char pool[MAX_STAGE_ARGS * ST_COUNT][80];
+    static char pool[OPTION_POOL][80];
     static int used = 0;
-    if (used >= (int)(sizeof pool / sizeof pool[0])) {
-        return cli_usage_error("build", "%s: too many options", b->recipe_path);
+    if (used >= OPTION_POOL) {
+        return cli_usage_error("build", "%s: too many options", cli->recipe_path);
     }
     char *flag = pool[used++];
     snprintf(flag, sizeof pool[0], "--%s", e->key);
-    if (push_arg(a, flag) != 0 || (e->value[0] != '\0' && push_arg(a, e->value) != 0)) {
-        return cli_usage_error("build", "%s:%u: too many options", b->recipe_path, e->line);
+    if (build_push_arg(a, flag) != 0 || (e->value[0] != '\0' && build_push_arg(a, e->value) != 0)) {
+        return cli_usage_error("build", "%s:%u: too many options", cli->recipe_path, e->line);
     }
     return 0;
 }
 
 static int collect_entries(build *b)
 {
-    start_args(b, &b->ingest_args, "ingest");
+    build_start_args(&b->cli, &b->ingest_args, "ingest");
     for (int i = 0; i < ST_COUNT; i++) {
-        start_args(b, &b->args[i], stage_names[i]);
+        build_start_args(&b->cli, &b->args[i], stage_names[i]);
     }
     for (size_t i = 0; i < mtp_recipe_entry_count(b->recipe); i++) {
         const mtp_recipe_entry *e = mtp_recipe_entry_at(b->recipe, i);
@@ -207,12 +219,14 @@ static int collect_entries(build *b)
         if (strcmp(e->section, "build") == 0) {
             rc = take_build_entry(b, e);
         } else if (strcmp(e->section, "ingest") == 0) {
-            rc = push_option(b, &b->ingest_args, e);
+            rc = build_push_option(&b->cli, &b->ingest_args, e);
         } else if (stage_index(e->section) >= 0) {
-            rc = push_option(b, &b->args[stage_index(e->section)], e);
+            rc = build_push_option(&b->cli, &b->args[stage_index(e->section)], e);
         } else {
-            rc = cli_usage_error("build", "%s:%u: unknown section [%s]", b->recipe_path, e->line,
-                                 e->section);
+            rc = cli_usage_error("build",
+                                 "%s:%u: unknown section [%s] (a monolingual recipe; [align] "
+                                 "and per-language sections need tgt-input in [build])",
+                                 b->cli.recipe_path, e->line, e->section);
         }
         if (rc != 0) {
             return rc;
@@ -223,38 +237,74 @@ static int collect_entries(build *b)
 
 static int check_build_section(build *b)
 {
-    if (b->out_override != NULL) {
-        b->output = b->out_override;
+    if (b->cli.out_override != NULL) {
+        b->output = b->cli.out_override;
     }
     if (b->input_count == 0 || b->output == NULL) {
         return cli_usage_error("build", "%s: [build] needs at least one 'input' and an 'output'",
-                               b->recipe_path);
+                               b->cli.recipe_path);
     }
     if (b->lang == NULL) {
         b->lang = "id";
     }
-    stage_args *w = &b->args[ST_WRITE];
-    if (push_arg(w, "--out") || push_arg(w, b->output) || push_arg(w, "--lang") ||
-        push_arg(w, b->lang)) {
-        return cli_usage_error("build", "%s: too many [write] options", b->recipe_path);
+    build_args *w = &b->args[ST_WRITE];
+    if (build_push_arg(w, "--out") || build_push_arg(w, b->output) || build_push_arg(w, "--lang") ||
+        build_push_arg(w, b->lang)) {
+        return cli_usage_error("build", "%s: too many [write] options", b->cli.recipe_path);
     }
-    return 0;
+    return build_make_parents(b->output);
 }
 
 /* ---- making the stages ------------------------------------------------- */
 
-static int no_positionals(const char *name, const stage_args *a)
+int build_check_parsed(const char *section, int rc, const build_args *a, const cli_common *common)
 {
+    if (rc == CLI_HELP_SHOWN) {
+        return CLI_EXIT_USAGE;
+    }
+    if (rc != 0) {
+        return rc;
+    }
     if (optind < a->argc) {
-        return cli_usage_error("build", "[%s]: unexpected value '%s'", name, a->argv[optind]);
+        return cli_usage_error("build", "[%s]: unexpected value '%s'", section, a->argv[optind]);
+    }
+    if (common->threads != 1) {
+        return cli_usage_error("build",
+                               "[%s]: 'threads' is not a recipe key; use 'mtprep build "
+                               "--threads N' (the recipe goes into the manifest)",
+                               section);
     }
     return 0;
 }
 
-static int make_failed(const char *name, mtp_status st, const mtp_error *err)
+int build_make_failed(const char *name, mtp_status st, const mtp_error *err)
 {
     cli_error("build", "%s: %s", name, err->message[0] ? err->message : mtp_status_str(st));
     return cli_exit_code(st);
+}
+
+/* mkdir -p over the leading components of `output` (not `output` itself). */
+int build_make_parents(const char *output)
+{
+    char path[4096];
+    if (snprintf(path, sizeof path, "%s", output) >= (int)sizeof path) {
+        cli_error("build", "%s: path too long", output);
+        return CLI_EXIT_FAILURE;
+    }
+    for (char *p = path + 1; *p != '\0'; p++) {
+        if (*p != '/' || p[1] == '\0' || p[-1] == '/') {
+            continue;
+        }
+        *p = '\0';
+        const int failed = mkdir(path, 0777) != 0 && errno != EEXIST;
+        *p = '/';
+        if (failed) {
+            cli_error("build", "cannot create directory '%.*s': %s", (int)(p - path), path,
+                      strerror(errno));
+            return CLI_EXIT_FAILURE;
+        }
+    }
+    return 0;
 }
 
 static int make_ingest(build *b)
@@ -264,24 +314,18 @@ static int make_ingest(build *b)
     mtp_ingest_options_default(&opts);
     cli_getopt_reset();
     int rc = cli_parse_ingest(b->ingest_args.argc, b->ingest_args.argv, &common, &opts);
-    if (rc == 0) {
-        rc = no_positionals("ingest", &b->ingest_args);
-    }
-    if (rc == 0 && common.threads != 1) {
-        rc = cli_usage_error("build", "[ingest]: 'threads' is not a recipe key; use 'mtprep build "
-                                      "--threads N' (the recipe goes into the manifest)");
-    }
+    rc = build_check_parsed("ingest", rc, &b->ingest_args, &common);
     if (rc != 0) {
-        return rc == CLI_HELP_SHOWN ? CLI_EXIT_USAGE : rc;
+        return rc;
     }
     mtp_error err = {{0}};
     const mtp_status st = mtp_ingest_new(&opts, &b->ingest, &err);
-    return st == MTP_OK ? 0 : make_failed("ingest", st, &err);
+    return st == MTP_OK ? 0 : build_make_failed("ingest", st, &err);
 }
 
 static int make_stage(build *b, int i, cli_common *common)
 {
-    stage_args *a = &b->args[i];
+    build_args *a = &b->args[i];
     mtp_error err = {{0}};
     mtp_status st = MTP_OK;
     int rc = 0;
@@ -325,19 +369,11 @@ static int make_stage(build *b, int i, cli_common *common)
         break;
     }
     }
-    if (rc == 0) {
-        rc = no_positionals(stage_names[i], a);
-    }
-    if (rc == 0 && common->threads != 1) {
-        rc = cli_usage_error("build",
-                             "[%s]: 'threads' is not a recipe key; use 'mtprep build "
-                             "--threads N' (the recipe goes into the manifest)",
-                             stage_names[i]);
-    }
+    rc = build_check_parsed(stage_names[i], rc, a, common);
     if (rc != 0) {
-        return rc == CLI_HELP_SHOWN ? CLI_EXIT_USAGE : rc;
+        return rc;
     }
-    return st == MTP_OK ? 0 : make_failed(stage_names[i], st, &err);
+    return st == MTP_OK ? 0 : build_make_failed(stage_names[i], st, &err);
 }
 
 static int make_all(build *b)
@@ -425,18 +461,18 @@ static int start_workers(build *b)
 {
     mtp_parallel_options o;
     mtp_parallel_options_default(&o);
-    o.threads = b->common.threads;
+    o.threads = b->cli.common.threads;
     o.stage_count = ST_DEDUP; /* normalize, segment, filter */
     o.make_chain = make_worker_chain;
     o.make_ctx = b;
     o.sink = b->links[ST_DEDUP]; /* dedup and write run on the runner's output thread */
-    if (b->block_records > 0) {
-        o.block_records = b->block_records;
+    if (b->cli.block_records > 0) {
+        o.block_records = b->cli.block_records;
     }
     mtp_error err = {{0}};
     const mtp_status st = mtp_parallel_new(&o, &b->par, &err);
     if (st != MTP_OK) {
-        return make_failed("build", st, &err);
+        return build_make_failed("build", st, &err);
     }
     b->links[0].emit = emit_to_workers;
     b->links[0].ctx = b;
@@ -461,7 +497,7 @@ static mtp_status finish_workers(build *b, mtp_status st)
 static int run_chain(build *b)
 {
     wire_links(b);
-    if (b->common.threads > 1) {
+    if (b->cli.common.threads > 1) {
         const int rc = start_workers(b);
         if (rc != 0) {
             return rc;
@@ -490,7 +526,7 @@ static int run_chain(build *b)
 
 static void print_summaries(const build *b)
 {
-    if (b->common.verbosity == 0) {
+    if (b->cli.common.verbosity == 0) {
         return;
     }
     mtp_counts_print_summary(mtp_ingest_counts(b->ingest), stderr);
@@ -510,6 +546,18 @@ static void release(build *b)
     mtp_recipe_free(b->recipe);
 }
 
+/* A recipe whose [build] names a tgt-input builds an aligned corpus. */
+static int is_aligned(const mtp_recipe *recipe)
+{
+    for (size_t i = 0; i < mtp_recipe_entry_count(recipe); i++) {
+        const mtp_recipe_entry *e = mtp_recipe_entry_at(recipe, i);
+        if (strcmp(e->section, "build") == 0 && strcmp(e->key, "tgt-input") == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 int cmd_build(int argc, char **argv)
 {
     static build b; /* large; lives for the whole command */
@@ -519,10 +567,15 @@ int cmd_build(int argc, char **argv)
         return rc == CLI_HELP_SHOWN ? CLI_EXIT_OK : rc;
     }
     mtp_error err = {{0}};
-    const mtp_status st = mtp_recipe_load(b.recipe_path, &b.recipe, &err);
+    const mtp_status st = mtp_recipe_load(b.cli.recipe_path, &b.recipe, &err);
     if (st != MTP_OK) {
         cli_error("build", "%s", err.message);
         return cli_exit_code(st);
+    }
+    if (is_aligned(b.recipe)) {
+        rc = build_aligned(&b.cli, b.recipe);
+        mtp_recipe_free(b.recipe);
+        return rc;
     }
     rc = collect_entries(&b);
     if (rc == 0) {
