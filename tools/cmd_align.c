@@ -106,16 +106,15 @@ int cli_parse_align(int argc, char **argv, cli_common *common, mtp_align_options
     cli_common_default(common);
     mtp_align_options_default(opts);
     int opt = 0;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, "qv", long_options, NULL)) != -1) {
+    cli_getopt_reset();
+    while ((opt = getopt_long(argc, argv, ":qv", long_options, NULL)) != -1) {
         if (opt == CLI_OPT_HELP) {
             fputs(usage, stdout);
             fputs(cli_common_usage, stdout);
             return CLI_HELP_SHOWN;
         }
-        if (opt == '?') {
-            return cli_usage_error("align", "unknown option or missing argument: '%s'",
-                                   argv[optind - 1]);
+        if (opt == '?' || opt == ':') {
+            return cli_option_error("align", opt, argv);
         }
         const int common_rc = cli_common_option(common, "align", opt, optarg);
         if (common_rc == CLI_EXIT_USAGE) {

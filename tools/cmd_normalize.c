@@ -72,17 +72,15 @@ int cli_parse_normalize(int argc, char **argv, cli_common *common, mtp_normalize
     cli_common_default(common);
     mtp_normalize_options_default(opts);
     cli_getopt_reset(); /* build parses several stages' argv in one process */
-    opterr = 0;         /* our message names the stage */
     int opt = 0;
-    while ((opt = getopt_long(argc, argv, "qv", long_options, NULL)) != -1) {
+    while ((opt = getopt_long(argc, argv, ":qv", long_options, NULL)) != -1) {
         if (opt == CLI_OPT_HELP) {
             fputs(usage, stdout);
             fputs(cli_common_usage, stdout);
             return CLI_HELP_SHOWN;
         }
-        if (opt == '?') {
-            const char *bad = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
-            return cli_usage_error("normalize", "unknown option or missing argument: %s", bad);
+        if (opt == '?' || opt == ':') {
+            return cli_option_error("normalize", opt, argv);
         }
         const int common_rc = cli_common_option(common, "normalize", opt, optarg);
         if (common_rc == CLI_EXIT_USAGE) {

@@ -86,16 +86,15 @@ static int parse_stats(int argc, char **argv, cli_common *common, stats_cli *o)
     cli_common_default(common);
     memset(o, 0, sizeof *o);
     int opt = 0;
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, "qv", long_options, NULL)) != -1) {
+    cli_getopt_reset();
+    while ((opt = getopt_long(argc, argv, ":qv", long_options, NULL)) != -1) {
         if (opt == CLI_OPT_HELP) {
             fputs(usage, stdout);
             fputs(cli_common_usage, stdout);
             return CLI_HELP_SHOWN;
         }
-        if (opt == '?') { /* getopt's own message would lack the "mtprep stats:" prefix */
-            return cli_usage_error("stats", "unknown option or missing argument: '%s'",
-                                   argv[optind - 1]);
+        if (opt == '?' || opt == ':') {
+            return cli_option_error("stats", opt, argv);
         }
         const int common_rc = cli_common_option(common, "stats", opt, optarg);
         if (common_rc == CLI_EXIT_USAGE) {
