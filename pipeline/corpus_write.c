@@ -630,8 +630,9 @@ static mtp_status list_corpus_dir(const corpus_writer *w, const char *dir,
     *count = 0;
     const struct dirent *e = NULL;
     while ((e = readdir(d)) != NULL && *count < MTP_WRITE_MAX_EXCLUDE_FILES + 1) {
-        if (is_corpus_text_name(w, e->d_name)) {
-            snprintf(names[(*count)++], MTP_FILE_NAME_CAPACITY, "%s", e->d_name);
+        const size_t len = strlen(e->d_name);
+        if (len < MTP_FILE_NAME_CAPACITY && is_corpus_text_name(w, e->d_name)) {
+            memcpy(names[(*count)++], e->d_name, len + 1); /* longer names are no corpus file */
         }
     }
     closedir(d);
