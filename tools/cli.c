@@ -105,6 +105,32 @@ int cli_common_option(cli_common *c, const char *cmd, int opt, const char *arg)
     }
 }
 
+int cli_parse_options(const char *cmd, int argc, char **argv, const struct option *long_options,
+                      const char *usage, cli_common *common, cli_stage_option_fn stage_option,
+                      void *stage_opts)
+{
+    cli_getopt_reset();
+    int opt = 0;
+    while ((opt = getopt_long(argc, argv, ":qv", long_options, NULL)) != -1) {
+        if (opt == CLI_OPT_HELP) {
+            fputs(usage, stdout);
+            fputs(cli_common_usage, stdout);
+            return CLI_HELP_SHOWN;
+        }
+        if (opt == '?' || opt == ':') {
+            return cli_option_error(cmd, opt, argv);
+        }
+        const int handled = cli_common_option(common, cmd, opt, optarg);
+        if (handled == CLI_EXIT_USAGE) {
+            return CLI_EXIT_USAGE;
+        }
+        if (handled == 0 && stage_option(opt, optarg, stage_opts) != 0) {
+            return CLI_EXIT_USAGE;
+        }
+    }
+    return 0;
+}
+
 /* ---- numbers ----------------------------------------------------------- */
 
 int cli_parse_uint(const char *text, unsigned long long max, unsigned long long *out)
@@ -225,7 +251,7 @@ int cli_report_counts(const char *cmd, const mtp_counts *counts, const cli_commo
 
 typedef struct progress {
     int enabled;
-    double last;  /* seconds */
+    double last; /* seconds */
     int printed;
 } progress;
 
@@ -277,7 +303,7 @@ typedef struct run {
     mtp_writer *out;
     mtp_sink sink;
     progress progress;
-    uint64_t bytes_done;  /* raw bytes of finished inputs */
+    uint64_t bytes_done; /* raw bytes of finished inputs */
     mtp_error error;
 } run;
 
@@ -311,7 +337,8 @@ static mtp_status run_input(run *r, const char *path)
             break;
         }
         if (r->progress.enabled && (++n & 1023) == 0) {
-            progress_tick(&r->progress, r->cmd, counts, r->bytes_done + mtp_reader_raw_bytes(reader));
+            progress_tick(&r->progress, r->cmd, counts,
+                          r->bytes_done + mtp_reader_raw_bytes(reader));
         }
     }
     r->bytes_done += mtp_reader_raw_bytes(reader);
@@ -375,7 +402,7 @@ typedef struct prun {
     mtp_parallel *par;
     mtp_counts reader_counts; /* lines the reader rejected under skip */
     mtp_counts shown;         /* "in" so far, for the progress line */
-    mtp_writer *out; /* written by the runner's output thread until finish */
+    mtp_writer *out;          /* written by the runner's output thread until finish */
     progress progress;
     uint64_t records;
     uint64_t bytes_done;

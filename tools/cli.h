@@ -88,6 +88,19 @@ int cli_exit_code(mtp_status st);
  * cli_option_error. */
 void cli_getopt_reset(void);
 
+/* Handles one stage-specific option from getopt_long; returns 0, or
+ * non-zero after printing a usage message. */
+typedef int (*cli_stage_option_fn)(int opt, const char *arg, void *stage_opts);
+
+/* The getopt_long loop every stage shares: --help prints `usage` and the
+ * common options (CLI_HELP_SHOWN), common options fill *common, unknown
+ * options and missing values are usage errors, everything else goes to
+ * stage_option. Leaves optind at the first positional argument. Returns 0,
+ * CLI_EXIT_USAGE or CLI_HELP_SHOWN. */
+int cli_parse_options(const char *cmd, int argc, char **argv, const struct option *long_options,
+                      const char *usage, cli_common *common, cli_stage_option_fn stage_option,
+                      void *stage_opts);
+
 /* Prints "mtprep CMD: unknown option 'X'" (or "... requires a value") for the
  * getopt_long result `opt` ('?' or ':') and returns CLI_EXIT_USAGE. */
 int cli_option_error(const char *cmd, int opt, char **argv);

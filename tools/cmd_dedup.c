@@ -172,6 +172,12 @@ static int stage_option(int opt, const char *arg, dedup_cli *o)
     }
 }
 
+/* stage_option for the shared option loop (cli_parse_options). */
+static int stage_option_cb(int opt, const char *arg, void *stage_opts)
+{
+    return stage_option(opt, arg, stage_opts);
+}
+
 /* Options that belong to the other mode are mistakes, not silently ignored. */
 static int check_mode(const dedup_cli *o)
 {
@@ -190,24 +196,10 @@ static int parse_dedup(int argc, char **argv, cli_common *common, dedup_cli *o)
     memset(o, 0, sizeof *o);
     mtp_dedup_options_default(&o->units);
     mtp_dedup_docs_options_default(&o->doc);
-    cli_getopt_reset(); /* build parses several argument vectors */
-    int opt = 0;
-    while ((opt = getopt_long(argc, argv, ":qv", long_options, NULL)) != -1) {
-        if (opt == CLI_OPT_HELP) {
-            fputs(usage, stdout);
-            fputs(cli_common_usage, stdout);
-            return CLI_HELP_SHOWN;
-        }
-        if (opt == '?' || opt == ':') {
-            return cli_option_error("dedup", opt, argv);
-        }
-        const int common_rc = cli_common_option(common, "dedup", opt, optarg);
-        if (common_rc == CLI_EXIT_USAGE) {
-            return CLI_EXIT_USAGE;
-        }
-        if (common_rc == 0 && stage_option(opt, optarg, o) != 0) {
-            return CLI_EXIT_USAGE;
-        }
+    const int parsed =
+        cli_parse_options("dedup", argc, argv, long_options, usage, common, stage_option_cb, o);
+    if (parsed != 0) {
+        return parsed;
     }
     o->units.on_error = common->on_error;
     o->doc.on_error = common->on_error;

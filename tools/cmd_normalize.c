@@ -67,28 +67,20 @@ static int stage_option(int opt, const char *arg, mtp_normalize_options *opts)
     }
 }
 
+/* stage_option for the shared option loop (cli_parse_options). */
+static int stage_option_cb(int opt, const char *arg, void *stage_opts)
+{
+    return stage_option(opt, arg, stage_opts);
+}
+
 int cli_parse_normalize(int argc, char **argv, cli_common *common, mtp_normalize_options *opts)
 {
     cli_common_default(common);
     mtp_normalize_options_default(opts);
-    cli_getopt_reset(); /* build parses several stages' argv in one process */
-    int opt = 0;
-    while ((opt = getopt_long(argc, argv, ":qv", long_options, NULL)) != -1) {
-        if (opt == CLI_OPT_HELP) {
-            fputs(usage, stdout);
-            fputs(cli_common_usage, stdout);
-            return CLI_HELP_SHOWN;
-        }
-        if (opt == '?' || opt == ':') {
-            return cli_option_error("normalize", opt, argv);
-        }
-        const int common_rc = cli_common_option(common, "normalize", opt, optarg);
-        if (common_rc == CLI_EXIT_USAGE) {
-            return CLI_EXIT_USAGE;
-        }
-        if (common_rc == 0 && stage_option(opt, optarg, opts) != 0) {
-            return CLI_EXIT_USAGE;
-        }
+    const int parsed = cli_parse_options("normalize", argc, argv, long_options, usage, common,
+                                         stage_option_cb, opts);
+    if (parsed != 0) {
+        return parsed;
     }
     opts->on_error = common->on_error;
     return 0;

@@ -63,28 +63,20 @@ static int segment_option(int opt, const char *arg, mtp_segment_options *opts)
     }
 }
 
+/* segment_option for the shared option loop (cli_parse_options). */
+static int segment_option_cb(int opt, const char *arg, void *stage_opts)
+{
+    return segment_option(opt, arg, stage_opts);
+}
+
 int cli_parse_segment(int argc, char **argv, cli_common *common, mtp_segment_options *opts)
 {
     cli_common_default(common);
     mtp_segment_options_default(opts);
-    cli_getopt_reset();
-    int opt = 0;
-    while ((opt = getopt_long(argc, argv, ":qv", segment_long_options, NULL)) != -1) {
-        if (opt == CLI_OPT_HELP) {
-            fputs(segment_usage, stdout);
-            fputs(cli_common_usage, stdout);
-            return CLI_HELP_SHOWN;
-        }
-        if (opt == '?' || opt == ':') {
-            return cli_option_error("segment", opt, argv);
-        }
-        const int handled = cli_common_option(common, "segment", opt, optarg);
-        if (handled == CLI_EXIT_USAGE) {
-            return CLI_EXIT_USAGE;
-        }
-        if (handled == 0 && segment_option(opt, optarg, opts) != 0) {
-            return CLI_EXIT_USAGE;
-        }
+    const int parsed = cli_parse_options("segment", argc, argv, segment_long_options, segment_usage,
+                                         common, segment_option_cb, opts);
+    if (parsed != 0) {
+        return parsed;
     }
     opts->on_error = common->on_error;
     return 0;

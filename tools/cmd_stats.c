@@ -81,28 +81,20 @@ static int stage_option(int opt, const char *arg, stats_cli *o)
     return 0;
 }
 
+/* stage_option for the shared option loop (cli_parse_options). */
+static int stage_option_cb(int opt, const char *arg, void *stage_opts)
+{
+    return stage_option(opt, arg, stage_opts);
+}
+
 static int parse_stats(int argc, char **argv, cli_common *common, stats_cli *o)
 {
     cli_common_default(common);
     memset(o, 0, sizeof *o);
-    int opt = 0;
-    cli_getopt_reset();
-    while ((opt = getopt_long(argc, argv, ":qv", long_options, NULL)) != -1) {
-        if (opt == CLI_OPT_HELP) {
-            fputs(usage, stdout);
-            fputs(cli_common_usage, stdout);
-            return CLI_HELP_SHOWN;
-        }
-        if (opt == '?' || opt == ':') {
-            return cli_option_error("stats", opt, argv);
-        }
-        const int common_rc = cli_common_option(common, "stats", opt, optarg);
-        if (common_rc == CLI_EXIT_USAGE) {
-            return CLI_EXIT_USAGE;
-        }
-        if (common_rc == 0 && stage_option(opt, optarg, o) != 0) {
-            return CLI_EXIT_USAGE;
-        }
+    const int parsed =
+        cli_parse_options("stats", argc, argv, long_options, usage, common, stage_option_cb, o);
+    if (parsed != 0) {
+        return parsed;
     }
     return 0;
 }

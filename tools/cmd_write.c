@@ -156,6 +156,12 @@ static int stage_option(int opt, const char *arg, mtp_write_options *opts)
     }
 }
 
+/* stage_option for the shared option loop (cli_parse_options). */
+static int stage_option_cb(int opt, const char *arg, void *stage_opts)
+{
+    return stage_option(opt, arg, stage_opts);
+}
+
 static int check_parsed(const mtp_write_options *opts)
 {
     if (opts->out_dir == NULL || opts->out_dir[0] == '\0') {
@@ -171,24 +177,10 @@ int cli_parse_write(int argc, char **argv, cli_common *common, mtp_write_options
 {
     cli_common_default(common);
     mtp_write_options_default(opts);
-    int opt = 0;
-    cli_getopt_reset(); /* build parses several argument vectors */
-    while ((opt = getopt_long(argc, argv, ":qv", long_options, NULL)) != -1) {
-        if (opt == CLI_OPT_HELP) {
-            fputs(usage, stdout);
-            fputs(cli_common_usage, stdout);
-            return CLI_HELP_SHOWN;
-        }
-        if (opt == '?' || opt == ':') {
-            return cli_option_error("write", opt, argv);
-        }
-        const int common_rc = cli_common_option(common, "write", opt, optarg);
-        if (common_rc == CLI_EXIT_USAGE) {
-            return CLI_EXIT_USAGE;
-        }
-        if (common_rc == 0 && stage_option(opt, optarg, opts) != 0) {
-            return CLI_EXIT_USAGE;
-        }
+    const int parsed =
+        cli_parse_options("write", argc, argv, long_options, usage, common, stage_option_cb, opts);
+    if (parsed != 0) {
+        return parsed;
     }
     opts->on_error = common->on_error;
     return check_parsed(opts);
