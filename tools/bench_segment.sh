@@ -31,11 +31,9 @@ if [ ! -r "$articles" ]; then
     echo "bench_segment: $articles not found; nothing measured" >&2
     exit 77
 fi
-if [ -z "${MTPREP:-}" ]; then
-    cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DBUILD_TESTING=OFF >/dev/null
-    cmake --build build-bench -j"$(nproc)" >/dev/null
-    MTPREP=$PWD/build-bench/mtprep
-fi
+bench=bench_segment
+. tools/bench_lib.sh
+bench_binary
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 
@@ -49,44 +47,19 @@ while [ "$k" -lt "${COPIES:-4}" ]; do
 done > "$records"
 bytes=$(wc -c < "$records")
 
-# measure NAME COMMAND...: appends "wall cpu maxrss_kb" to $work/NAME.
-measure() {
-    name=$1
-    shift
-    /usr/bin/time -f "%e %U %S %M" -o "$work/time" "$@" > /dev/null 2> "$work/stderr" || {
-        echo "bench_segment: $name failed:" >&2
-        cat "$work/stderr" >&2
-        exit 1
-    }
-    awk '{ printf "%s %.3f %s\n", $1, $2 + $3, $4 }' "$work/time" >> "$work/$name"
-}
-
-median() { # FILE COLUMN
-    sort -n -k"$2" "$1" | awk -v c="$2" '{ v[NR] = $c }
-        END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
 i=0
 while [ "$i" -lt "$rounds" ]; do
-    measure zstd zstd -3 -T1 -q -c "$records"
-    measure segment "$MTPREP" segment -q "$records"
+    bench_measure zstd zstd -3 -T1 -q -c "$records"
+    bench_measure segment "$MTPREP" segment -q "$records"
     i=$((i + 1))
 done
 
-report() { # NAME LABEL
-    wall=$(median "$work/$1" 1)
-    cpu=$(median "$work/$1" 2)
-    rss=$(median "$work/$1" 3)
-    awk -v l="$2" -v b="$bytes" -v w="$wall" -v c="$cpu" -v r="$rss" 'BEGIN {
-        printf "%-24s %8.1f MB/s wall %8.1f MB/CPU-s  peak RSS %6.1f MB\n",
-            l, b / 1e6 / w, b / 1e6 / (c > 0 ? c : 0.001), r / 1024 }'
-}
 
 echo "records: $(wc -l < "$records") news-id paragraphs (${COPIES:-4} copies)," \
     "$(awk -v b="$bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }'), $rounds rounds, medians"
-report zstd "zstd -3 -T1"
-report segment "mtprep segment"
-awk -v z="$(median "$work/zstd" 2)" -v s="$(median "$work/segment" 2)" 'BEGIN {
+bench_report zstd "zstd -3 -T1" "$bytes"
+bench_report segment "mtprep segment" "$bytes"
+awk -v z="$(bench_median "$work/zstd" 2)" -v s="$(bench_median "$work/segment" 2)" 'BEGIN {
     printf "CPU ratio segment / zstd -3: %.2fx (target <= 0.7x)\n", s / (z > 0 ? z : 0.001) }'
 
 if [ "$callgrind" -eq 1 ]; then
