@@ -364,13 +364,14 @@ static mtp_status prepare_dir(const char *dir, mtp_error *err)
     return st;
 }
 
-/* Opens OUT/NAME (temporary name until commit) and fills in the entry name. */
-static mtp_status open_file(corpus_writer *w, const char *name, int level, mtp_writer **out,
-                            mtp_error *err)
+/* Opens OUT/NAME (temporary name until commit), with a SHA-256 of its bytes
+ * when `hash` (the manifest lists it). */
+static mtp_status open_file(corpus_writer *w, const char *name, int level, int hash,
+                            mtp_writer **out, mtp_error *err)
 {
     char path[PATH_CAPACITY];
     snprintf(path, sizeof path, "%s/%s", w->opts.out_dir, name);
-    const mtp_writer_options wopts = {level, 1};
+    const mtp_writer_options wopts = {level, hash};
     char msg[MTP_ERROR_CAPACITY] = "";
     const mtp_status st = mtp_writer_open(path, &wopts, out, msg, sizeof msg);
     return st == MTP_OK ? MTP_OK : mtp_error_set(err, st, "%s", msg);
@@ -385,7 +386,7 @@ static mtp_status open_text_files(corpus_writer *w, mtp_corpus_split split, mtp_
         mtp_manifest_file *e = &w->entries[index];
         const char *lang = side == 0 ? w->opts.lang : w->opts.tgt_lang;
         snprintf(e->name, sizeof e->name, "%s.%s.zst", mtp_corpus_split_name(split), lang);
-        st = open_file(w, e->name, w->opts.zstd_level, &w->files[index], err);
+        st = open_file(w, e->name, w->opts.zstd_level, 1, &w->files[index], err);
     }
     return st;
 }
@@ -398,7 +399,7 @@ static mtp_status open_outputs(corpus_writer *w, mtp_error *err)
     }
     if (st == MTP_OK) {
         snprintf(w->spool_path, sizeof w->spool_path, "%s/%s", w->opts.out_dir, SPOOL_NAME);
-        st = open_file(w, SPOOL_NAME, SPOOL_ZSTD_LEVEL, &w->spool, err);
+        st = open_file(w, SPOOL_NAME, SPOOL_ZSTD_LEVEL, 0, &w->spool, err); /* not listed */
     }
     return st;
 }
@@ -994,7 +995,7 @@ static mtp_status open_train_files(mtp_stage *stage, corpus_writer *w)
     if (st == MTP_OK) {
         mtp_manifest_file *e = &w->entries[FILE_META];
         snprintf(e->name, sizeof e->name, "train.meta.tsv.zst");
-        st = open_file(w, e->name, w->opts.zstd_level, &w->files[FILE_META], &stage->error);
+        st = open_file(w, e->name, w->opts.zstd_level, 1, &w->files[FILE_META], &stage->error);
     }
     return st;
 }
@@ -1003,8 +1004,6 @@ static mtp_status open_train_files(mtp_stage *stage, corpus_writer *w)
  * reused line buffer. The score has four decimals, as in the record. */
 static mtp_status put_meta(mtp_stage *stage, corpus_writer *w, const mtp_record *rec)
 {
-    char score[16];
-    const int score_len = snprintf(score, sizeof score, "\t%.4f", rec->score);
     mtp_buf_clear(&w->line);
     mtp_status st = mtp_buf_append(&w->line, rec->doc_id.ptr, rec->doc_id.len);
     if (st == MTP_OK) {
@@ -1013,7 +1012,9 @@ static mtp_status put_meta(mtp_stage *stage, corpus_writer *w, const mtp_record 
     if (st == MTP_OK) {
         st = mtp_buf_append(&w->line, rec->unit.ptr, rec->unit.len);
     }
-    if (st == MTP_OK && w->sides == 2) {
+    if (st == MTP_OK && w->sides == 2) { /* formatted only here: units carry no score */
+        char score[16];
+        const int score_len = snprintf(score, sizeof score, "\t%.4f", rec->score);
         st = mtp_buf_append(&w->line, score, (size_t)score_len);
     }
     if (st != MTP_OK) {

@@ -69,10 +69,16 @@ static int is_ascii_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
-/* strchr would also find the terminating NUL. */
+/* A loop rather than strchr, which would also find the terminating NUL and
+ * costs a call per character on this hot path. */
 static int in_set(const char *set, int c)
 {
-    return c != '\0' && strchr(set, c) != NULL;
+    for (const char *p = set; *p != '\0'; p++) {
+        if (*p == c) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* Trims white space, opening quotes/brackets and closing quotes, brackets

@@ -75,6 +75,39 @@ static uint8_t loose_ascii_letter(uint8_t b)
     return (lower >= 'a' && lower <= 'z') ? lower : 0;
 }
 
+#define BYTES_01 UINT64_C(0x0101010101010101)
+#define BYTES_80 UINT64_C(0x8080808080808080)
+
+/* Bit 7 of each byte of `word` (all bytes ASCII) set when lo <= byte <= hi:
+ * byte + 0x80 - lo reaches 0x80 when byte >= lo, byte + 0x7f - hi when
+ * byte > hi; neither sum passes 0xff, so no carry crosses a byte. */
+static uint64_t bytes_in_range(uint64_t word, unsigned lo, unsigned hi)
+{
+    const uint64_t at_least_lo = word + BYTES_01 * (0x80u - lo);
+    const uint64_t above_hi = word + BYTES_01 * (0x7fu - hi);
+    return at_least_lo & ~above_hi & BYTES_80;
+}
+
+/* 1 when the 8 bytes at p are all ASCII. */
+static int ascii8(const uint8_t *p)
+{
+    uint64_t word;
+    memcpy(&word, p, sizeof word);
+    return (word & UINT64_C(0x8080808080808080)) == 0;
+}
+
+/* Appends the loose forms of 8 ASCII bytes at dst + out; returns the new
+ * end. Each byte is stored and the end advanced only past a letter. */
+static int32_t fold_ascii8(const uint8_t *p, uint8_t *dst, int32_t out)
+{
+    for (int k = 0; k < 8; k++) {
+        const uint8_t lower = (uint8_t)(p[k] | 0x20);
+        dst[out] = lower;
+        out += (uint8_t)(lower - 'a') < 26; /* a compare, not a branch */
+    }
+    return out;
+}
+
 /* Appends the loose form of `text` at scratch->data + *pos. Simple case
  * folding maps one code point to one, at most doubling its UTF-8 length
  * (e.g. U+023A, 2 bytes, folds to U+2C65, 3 bytes), so 2 * len bytes do. */
@@ -92,6 +125,11 @@ static mtp_status append_loose(mtp_str text, mtp_key_scratch *scratch, size_t *p
     int32_t out = (int32_t)*pos;
     const int32_t start = out;
     while (i < length) {
+        if (length - i >= 8 && ascii8(s + i)) { /* eight ASCII bytes, no branch per byte */
+            out = fold_ascii8(s + i, dst, out);
+            i += 8;
+            continue;
+        }
         if (s[i] < 0x80) { /* ASCII fast path: same result as the ICU calls below */
             const uint8_t folded = loose_ascii_letter(s[i++]);
             dst[out] = folded; /* written always, kept only for a letter */
@@ -433,6 +471,38 @@ static void measure_store(const measure_acc *a, mtp_text_measure *out)
     out->words = a->words;
 }
 
+#if defined(__BYTE_ORDER__) && defined(__ORDER_LITTLE_ENDIAN__) &&                                 \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define MEASURE_SWAR 1
+#else
+#define MEASURE_SWAR 0
+#endif
+
+#if MEASURE_SWAR
+/* Set bytes of a mask from bytes_in_range: at most 8, so the multiply
+ * sums the bytes into the top one without overflow. */
+static size_t count_bytes(uint64_t mask)
+{
+    return (size_t)(((mask >> 7) * BYTES_01) >> 56);
+}
+
+/* Measures 8 ASCII bytes at once, as measure_one would byte by byte (byte
+ * k of the little-endian word is the k-th in the text). */
+static void measure_ascii8(measure_acc *a, const uint8_t *p)
+{
+    uint64_t word;
+    memcpy(&word, p, sizeof word);
+    const uint64_t space = bytes_in_range(word, 0x20, 0x20) | bytes_in_range(word, 0x09, 0x0d);
+    const uint64_t letter = bytes_in_range(word | BYTES_01 * 0x20u, 'a', 'z');
+    const uint64_t after_space = (space << 8) | ((uint64_t)a->after_space << 7);
+    a->chars += 8;
+    a->spaces += count_bytes(space);
+    a->letters += count_bytes(letter);
+    a->words += count_bytes(~space & after_space & BYTES_80);
+    a->after_space = (unsigned)(space >> 63);
+}
+#endif
+
 int mtp_text_measure_utf8(mtp_str text, mtp_text_measure *out)
 {
     static unsigned char ascii[128];
@@ -452,7 +522,14 @@ int mtp_text_measure_utf8(mtp_str text, mtp_text_measure *out)
     measure_acc a = {0, 0, 0, 0, 1};
     int32_t i = 0;
     while (i < length) {
-        if (s[i] < 0x80) { /* the common case: one table lookup */
+#if MEASURE_SWAR
+        if (length - i >= 8 && ascii8(s + i)) { /* the common case: 8 bytes at once */
+            measure_ascii8(&a, s + i);
+            i += 8;
+            continue;
+        }
+#endif
+        if (s[i] < 0x80) { /* one table lookup */
             const unsigned cls = ascii[s[i++]];
             measure_one(&a, cls & ASCII_SPACE, (cls & ASCII_LETTER) >> 1);
             continue;

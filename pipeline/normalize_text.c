@@ -321,6 +321,29 @@ static void note_kept(const mtp_textnorm *tn, UChar32 c, clean_facts *facts)
     }
 }
 
+/* The 8 bytes at p as clean copies them when they are printable ASCII
+ * without two spaces in a row; *pending as the byte loop would keep it.
+ * Returns 0 (nothing done) for any other block, or when its first byte is
+ * a space the byte loop would count as a change (doubled or leading). */
+static int clean_ascii8(const uint8_t *p, mtp_buf *b, int *pending)
+{
+    uint64_t w = 0;
+    memcpy(&w, p, sizeof w);
+    const uint64_t spaces = bytes_equal(w, ' ');
+    if (bytes_not_printable(w) != 0 || (spaces & (spaces << 8)) != 0 ||
+        (p[0] == ' ' && (*pending || b->len == 0))) {
+        return 0;
+    }
+    if (*pending && b->len > 0) {
+        b->data[b->len++] = ' ';
+    }
+    const int trailing = p[7] == ' '; /* written before the next kept character */
+    memcpy(b->data + b->len, p, (size_t)(8 - trailing));
+    b->len += (size_t)(8 - trailing);
+    *pending = trailing;
+    return 1;
+}
+
 /* Removes controls, maps spaces, collapses and trims. `pending` holds a
  * space seen but not yet written: written only before a kept character. */
 static mtp_status clean(mtp_textnorm *tn, mtp_str *cur, unsigned *changed, clean_facts *facts)
@@ -335,6 +358,10 @@ static mtp_status clean(mtp_textnorm *tn, mtp_str *cur, unsigned *changed, clean
     int pending = 0;
     unsigned found = 0;
     for (int32_t i = 0; i < len;) {
+        if (len - i >= 8 && clean_ascii8(s + i, b, &pending)) {
+            i += 8;
+            continue;
+        }
         const int32_t start = i;
         UChar32 c = s[i];
         if (c < 0x80) {
@@ -506,8 +533,16 @@ static const char *punct_replacement(UChar32 c)
     return NULL;
 }
 
+/* Appends s[start, limit) to the scratch buffer (reserved by the caller). */
+static void append_run(mtp_buf *b, const uint8_t *s, int32_t start, int32_t limit)
+{
+    memcpy(b->data + b->len, s + start, (size_t)(limit - start));
+    b->len += (size_t)(limit - start);
+}
+
 /* Every punct-1 source character takes at least as many UTF-8 bytes as its
- * replacement, so the output never outgrows the input. */
+ * replacement, so the output never outgrows the input. Unchanged runs are
+ * copied whole, and only once a replacement is found: most texts have none. */
 static mtp_status apply_punct(mtp_textnorm *tn, mtp_str *cur, unsigned *changed)
 {
     mtp_buf *b = NULL;
@@ -517,19 +552,26 @@ static mtp_status apply_punct(mtp_textnorm *tn, mtp_str *cur, unsigned *changed)
     }
     const uint8_t *s = (const uint8_t *)cur->ptr;
     const int32_t len = (int32_t)cur->len;
+    int32_t copied = 0; /* s[0, copied) is in b, replaced where needed */
     int found = 0;
     for (int32_t i = 0; i < len;) {
+        if (s[i] < 0x80) {
+            i++;
+            continue;
+        }
         const int32_t start = i;
         UChar32 c = 0;
         U8_NEXT(s, i, len, c);
-        const char *rep = c < 0x80 ? NULL : punct_replacement(c);
-        const char *src = rep != NULL ? rep : (const char *)s + start;
-        const size_t n = rep != NULL ? strlen(rep) : (size_t)(i - start);
-        memcpy(b->data + b->len, src, n);
-        b->len += n;
-        found |= rep != NULL;
+        const char *rep = punct_replacement(c);
+        if (rep != NULL) {
+            append_run(b, s, copied, start);
+            append_run(b, (const uint8_t *)rep, 0, (int32_t)strlen(rep));
+            copied = i;
+            found = 1;
+        }
     }
     if (found) {
+        append_run(b, s, copied, len);
         *changed |= MTP_TEXTNORM_PUNCT;
         *cur = commit_scratch(tn);
     }

@@ -4,7 +4,8 @@
  * sorted slots, the zero key, bytes per key), spilling past --mem (output
  * and counts identical to the in-memory run, multi-pass merges, temporary
  * files removed, an unusable spill directory), invalid UTF-8 and
- * allocation failure. */
+ * allocation failure; and the text measures of keys.c, whose 8-byte ASCII
+ * path must agree with a byte-by-byte count. */
 #include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,6 +104,74 @@ static void test_loose_key_invalid_utf8(void **state)
     assert_status(mtp_key_loose(mtp_str_from_cstr("ab\xed\xa0\x80"), &scratch, &key), MTP_ERR_INPUT,
                   "surrogate");
     mtp_key_scratch_release(&scratch);
+}
+
+/* Eight-byte ASCII blocks (all letters, none, mixed, the neighbours of the
+ * letter ranges) and a non-ASCII character inside a block fold as one byte
+ * at a time would. */
+static void test_loose_key_ascii_blocks(void **state)
+{
+    (void)state;
+    const char *text = "PRESIDEN 12345678 @[`{Zaz~ Jok\u00C9wi meresmikan, Selasa (5/9).";
+    const uint64_t want =
+        mtp_key_exact(mtp_str_from_cstr("presidenzazjok\u00e9wimeresmikanselasa"));
+    assert_true(loose_key(text) == want);
+    assert_true(loose_key("12345678 (5/9). 0123456789") ==
+                mtp_key_exact(mtp_str_from_cstr("12345678 (5/9). 0123456789")));
+}
+
+/* ASCII classes the way keys.h defines them, one byte at a time. */
+static void measure_bytes(const char *s, size_t len, mtp_text_measure *m)
+{
+    memset(m, 0, sizeof *m);
+    int after_space = 1;
+    for (size_t i = 0; i < len; i++) {
+        const unsigned char b = (unsigned char)s[i];
+        const int space = b == ' ' || (b >= 9 && b <= 13);
+        const int letter = ((b | 0x20) >= 'a' && (b | 0x20) <= 'z');
+        m->chars++;
+        m->spaces += (size_t)space;
+        m->letters += (size_t)letter;
+        m->words += (size_t)(!space && after_space);
+        after_space = space;
+    }
+}
+
+/* Pseudo-random ASCII texts of every length to 40 over the bytes that sit
+ * on class edges: the 8-byte path must count exactly what bytes do. */
+static void test_measure_ascii_blocks_match_bytes(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "aZz@[`{ \t\n\v\f\r\x08\x0e!0~\x1f\x7f";
+    uint32_t seed = 12345;
+    char text[40];
+    for (int round = 0; round < 2000; round++) {
+        const size_t len = (size_t)round % sizeof text;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            text[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+        }
+        mtp_text_measure got, want;
+        assert_int_equal(mtp_text_measure_utf8((mtp_str){text, len}, &got), 1);
+        measure_bytes(text, len, &want);
+        assert_int_equal(got.chars, want.chars);
+        assert_int_equal(got.spaces, want.spaces);
+        assert_int_equal(got.letters, want.letters);
+        assert_int_equal(got.words, want.words);
+    }
+}
+
+/* A word continues across a block boundary and past a non-ASCII letter. */
+static void test_measure_words_across_blocks(void **state)
+{
+    (void)state;
+    mtp_text_measure m;
+    assert_int_equal(
+        mtp_text_measure_utf8(mtp_str_from_cstr("  abcdef ghijklmnopq\u00E9rs tu "), &m), 1);
+    assert_int_equal(m.chars, 27);
+    assert_int_equal(m.words, 3);
+    assert_int_equal(m.letters, 22);
+    assert_int_equal(m.spaces, 5);
 }
 
 static void test_pair_key_joins_sides_with_tab(void **state)
@@ -653,6 +722,9 @@ int main(void)
         cmocka_unit_test(test_loose_key_keeps_marks),
         cmocka_unit_test(test_loose_key_letterless_uses_bytes),
         cmocka_unit_test(test_loose_key_invalid_utf8),
+        cmocka_unit_test(test_loose_key_ascii_blocks),
+        cmocka_unit_test(test_measure_ascii_blocks_match_bytes),
+        cmocka_unit_test(test_measure_words_across_blocks),
         cmocka_unit_test(test_pair_key_joins_sides_with_tab),
         cmocka_unit_test(test_exact_first_occurrence_kept),
         cmocka_unit_test(test_loose_duplicates_dropped),

@@ -112,6 +112,19 @@ static void ends_trimmed(void **state)
     expect_text(" \u00a0 awal dan akhir \u2003", "awal dan akhir");
 }
 
+/* Eight-byte blocks of printable ASCII are copied whole by the cleaning
+ * pass: spaces at a block's first or last byte, doubled across a block
+ * boundary, leading, and a non-ASCII character forcing the slow path, all
+ * come out as the byte-by-byte pass makes them. */
+static void spaces_at_block_edges(void **state)
+{
+    (void)state;
+    /* offsets:  0       8       16      24      32 */
+    expect_text("  abcdef ghijklm  nopqrst uvwxyzab\u00a0cdefghi jklmnop ",
+                "abcdef ghijklm nopqrst uvwxyzab cdefghi jklmnop");
+    expect_text("\u00e9abcdef ghijklm       nopqrstu vwx", "\u00e9abcdef ghijklm nopqrstu vwx");
+}
+
 static void line_separator_to_space(void **state)
 {
     (void)state;
@@ -795,6 +808,7 @@ int main(void)
         cmocka_unit_test(tab_to_space),
         cmocka_unit_test(runs_collapsed),
         cmocka_unit_test(ends_trimmed),
+        cmocka_unit_test(spaces_at_block_edges),
         cmocka_unit_test(line_separator_to_space),
         cmocka_unit_test(next_line_to_space),
         cmocka_unit_test(all_space_text_dropped),

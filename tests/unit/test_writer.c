@@ -1,4 +1,7 @@
-/* The writer: temporary name then rename, zstd, SHA-256, sticky errors. */
+/* The writer: temporary name then rename, zstd, SHA-256, sticky errors, and
+ * the input staging (lines and bytes counted before a flush, writes larger
+ * than the stage kept in order, zstd bytes independent of how the input is
+ * cut into calls). */
 #include "test_util.h"
 
 #include <stdio.h>
@@ -79,6 +82,94 @@ static void zstd_output_round_trips(void **state)
     mtp_writer_free(w);
 }
 
+static void staged_lines_and_bytes_count_before_commit(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/out.txt", test_temp_dir());
+    mtp_writer *w = NULL;
+    assert_status(mtp_writer_open(path, NULL, &w, NULL, 0), MTP_OK, "");
+    mtp_writer_put_line(w, "abc", 3);
+    mtp_writer_put_line(w, "de", 2);
+    assert_int_equal(mtp_writer_lines(w), 2);
+    assert_int_equal(mtp_writer_file_bytes(w), 7);
+    assert_status(mtp_writer_commit(w), MTP_OK, mtp_writer_error(w));
+    assert_int_equal(mtp_writer_lines(w), 2);
+    assert_int_equal(mtp_writer_file_bytes(w), 7);
+    mtp_writer_free(w);
+}
+
+/* A write larger than the stage goes out after what is staged, in order. */
+static void write_larger_than_stage_keeps_order(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/out.txt", test_temp_dir());
+    const size_t big_len = 300 * 1024;
+    char *big = malloc(big_len);
+    assert_non_null(big);
+    for (size_t i = 0; i < big_len; i++) {
+        big[i] = i % 100 == 99 ? '\n' : (char)('a' + i % 26);
+    }
+    mtp_writer *w = NULL;
+    assert_status(mtp_writer_open(path, NULL, &w, NULL, 0), MTP_OK, "");
+    mtp_writer_write(w, "head\n", 5);
+    mtp_writer_write(w, big, big_len);
+    mtp_writer_write(w, "tail", 4);
+    assert_status(mtp_writer_commit(w), MTP_OK, mtp_writer_error(w));
+    assert_int_equal(mtp_writer_lines(w), 1 + big_len / 100);
+    size_t len = 0;
+    char *data = slurp(path, &len);
+    assert_int_equal(len, 5 + big_len + 4);
+    assert_memory_equal(data, "head\n", 5);
+    assert_memory_equal(data + 5, big, big_len);
+    assert_memory_equal(data + 5 + big_len, "tail", 4);
+    free(data);
+    free(big);
+    mtp_writer_free(w);
+}
+
+/* Writes `count` numbered lines to PATH at zstd level 3, line by line or
+ * (all_at_once) in one call; returns the file's bytes. */
+static char *zstd_lines(const char *path, int count, int all_at_once, size_t *len)
+{
+    char *text = malloc((size_t)count * 32);
+    size_t text_len = 0;
+    for (int i = 0; i < count; i++) {
+        text_len += (size_t)sprintf(text + text_len, "kalimat nomor %d\n", i);
+    }
+    const mtp_writer_options opts = {3, 1};
+    mtp_writer *w = NULL;
+    assert_status(mtp_writer_open(path, &opts, &w, NULL, 0), MTP_OK, "");
+    if (all_at_once) {
+        mtp_writer_write(w, text, text_len);
+    }
+    for (size_t at = 0; !all_at_once && at < text_len;) {
+        const char *lf = memchr(text + at, '\n', text_len - at);
+        mtp_writer_put_line(w, text + at, (size_t)(lf - (text + at)));
+        at = (size_t)(lf - text) + 1;
+    }
+    assert_status(mtp_writer_commit(w), MTP_OK, mtp_writer_error(w));
+    assert_int_equal(mtp_writer_lines(w), count);
+    mtp_writer_free(w);
+    free(text);
+    return slurp(path, len);
+}
+
+static void zstd_bytes_do_not_depend_on_write_sizes(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/out.zst", test_temp_dir());
+    size_t by_line_len = 0, at_once_len = 0;
+    char *by_line = zstd_lines(path, 20000, 0, &by_line_len);
+    char *at_once = zstd_lines(path, 20000, 1, &at_once_len);
+    assert_int_equal(by_line_len, at_once_len);
+    assert_memory_equal(by_line, at_once, by_line_len);
+    free(by_line);
+    free(at_once);
+}
+
 static void full_disk_is_reported_at_commit(void **state)
 {
     (void)state;
@@ -116,6 +207,9 @@ int main(void)
         cmocka_unit_test(plain_file_appears_only_on_commit),
         cmocka_unit_test(uncommitted_writer_leaves_nothing),
         cmocka_unit_test(zstd_output_round_trips),
+        cmocka_unit_test(staged_lines_and_bytes_count_before_commit),
+        cmocka_unit_test(write_larger_than_stage_keeps_order),
+        cmocka_unit_test(zstd_bytes_do_not_depend_on_write_sizes),
         cmocka_unit_test(full_disk_is_reported_at_commit),
         cmocka_unit_test(missing_directory_fails_open),
     };
