@@ -26,6 +26,16 @@ int mtp_data_embedded(const char *name, mtp_str *out)
     return 0;
 }
 
+const char *mtp_data_embedded_name(size_t index)
+{
+    for (size_t i = 0; mtp_embedded_files[i].name != NULL; i++) {
+        if (i == index) {
+            return mtp_embedded_files[i].name;
+        }
+    }
+    return NULL;
+}
+
 #define DATA_FILE_MAX_BYTES (64u << 20) /* rule lists are small; refuse anything huge */
 
 static mtp_status read_whole_file(const char *path, mtp_data_file *out, mtp_error *err)

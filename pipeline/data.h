@@ -11,6 +11,9 @@
  * bytes are static and NUL-terminated one past len. */
 int mtp_data_embedded(const char *name, mtp_str *out);
 
+/* The name of embedded file `index` (in build order), or NULL past the last. */
+const char *mtp_data_embedded_name(size_t index);
+
 /* A loaded data file: bytes owned (when read from a path) or static. */
 typedef struct mtp_data_file {
     mtp_str bytes;

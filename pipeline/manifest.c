@@ -21,6 +21,7 @@
 
 #include <jansson.h>
 
+#include "data.h"
 #include "mtprep/alloc.h"
 #include "mtprep/version.h"
 #include "mtprep/writer.h"
@@ -207,6 +208,46 @@ static json_t *counts_object(const mtp_manifest *m)
     return obj;
 }
 
+/* SHA-256 of bytes as lower-case hex; 0 on failure. */
+static int sha256_hex(mtp_str bytes, char hex[MTP_SHA256_HEX_CAPACITY])
+{
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (EVP_Digest(bytes.ptr, bytes.len, digest, &len, EVP_sha256(), NULL) != 1 || len != 32) {
+        return 0;
+    }
+    static const char digits[] = "0123456789abcdef";
+    for (unsigned i = 0; i < len; i++) {
+        hex[2 * i] = digits[digest[i] >> 4];
+        hex[2 * i + 1] = digits[digest[i] & 15];
+    }
+    hex[2 * len] = '\0';
+    return 1;
+}
+
+/* {"NAME": sha256, ...} of the data files compiled into this mtprep (rules,
+ * prefix lists, word list): another list can give another corpus. */
+static json_t *builtin_data_object(void)
+{
+    json_t *obj = json_object();
+    int fails = obj == NULL ? -1 : 0;
+    const char *name = NULL;
+    for (size_t i = 0; fails == 0 && (name = mtp_data_embedded_name(i)) != NULL; i++) {
+        mtp_str bytes;
+        char hex[MTP_SHA256_HEX_CAPACITY];
+        if (!mtp_data_embedded(name, &bytes) || !sha256_hex(bytes, hex)) {
+            fails = -1;
+            break;
+        }
+        fails |= set(obj, name, json_string(hex));
+    }
+    if (fails != 0) {
+        json_decref(obj);
+        return NULL;
+    }
+    return obj;
+}
+
 static int add_versions(json_t *root, const char *lang)
 {
     int fails = 0;
@@ -215,6 +256,7 @@ static int add_versions(json_t *root, const char *lang)
     fails |= set(root, "icu_version", json_string(mtp_icu_version()));
     fails |= set(root, "unicode_version", json_string(mtp_unicode_version()));
     fails |= set(root, "zstd_version", json_string(mtp_zstd_version()));
+    fails |= set(root, "builtin_data", builtin_data_object());
     fails |= set(root, "lang", json_string(lang));
     return fails;
 }
