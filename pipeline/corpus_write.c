@@ -942,7 +942,10 @@ static mtp_status write_feed(mtp_stage *stage, const mtp_record *rec, const mtp_
     }
     const mtp_corpus_split split = record_split(stage, w, rec->doc_id);
     if (split == MTP_SPLIT_TRAIN) {
-        return spool_record(stage, w);
+        /* Checked here, under the policy: the spool is re-read as trusted records. */
+        const int valid = mtp_utf8_is_valid(rec->text.ptr, rec->text.len) &&
+                          (w->sides == 1 || mtp_utf8_is_valid(rec->tgt.ptr, rec->tgt.len));
+        return valid ? spool_record(stage, w) : bad_text(stage, rec);
     }
     return put_heldout(stage, w, split, rec);
 }

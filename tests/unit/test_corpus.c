@@ -548,6 +548,89 @@ static void test_write_invalid_utf8_skipped_and_counted(void **state)
     assert_file_text(f->out, "dev.id.zst", "");
 }
 
+/* A train text that is not UTF-8 is skipped and counted at feed time, like a
+ * dev/test one, instead of failing the run when the spool is re-read. */
+static void test_write_train_invalid_utf8_skipped_and_counted(void **state)
+{
+    fixture *f = *state;
+    mtp_stage *stage = new_write(f->out, 0, 0); /* everything to train: spooled */
+    const mtp_record bad = {MTP_RECORD_UNIT, {"d", 1}, {"1", 1}, {"a\xff", 2}, {NULL, 0}, 0};
+    const mtp_record good = {MTP_RECORD_UNIT, {"d", 1}, {"2", 1}, {"baik", 4}, {NULL, 0}, 0};
+    assert_status(mtp_stage_feed(stage, &bad, NULL), MTP_OK, mtp_stage_error(stage));
+    assert_status(mtp_stage_feed(stage, &good, NULL), MTP_OK, mtp_stage_error(stage));
+    assert_status(mtp_stage_finish(stage, NULL), MTP_OK, mtp_stage_error(stage));
+    assert_int_equal(mtp_counts_get(mtp_stage_counts(stage), "dropped.invalid_utf8"), 1);
+    assert_true(mtp_counts_balanced(mtp_stage_counts(stage)));
+    mtp_stage_free(stage);
+    assert_file_text(f->out, "train.id.zst", "baik\n");
+}
+
+/* Names in `dir` containing `part`. */
+static unsigned names_containing(const char *dir, const char *part)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    unsigned found = 0;
+    const struct dirent *e = NULL;
+    while ((e = readdir(d)) != NULL) {
+        found += strstr(e->d_name, part) != NULL;
+    }
+    closedir(d);
+    return found;
+}
+
+/* Spooled pairs come back field for field: a text of 150 000 bytes, one-byte
+ * fields, and scores rounded to four decimals only in the metadata. */
+static void test_write_train_spool_round_trip_exact(void **state)
+{
+    fixture *f = *state;
+    enum { LONG_BYTES = 150000 };
+    char *long_text = malloc(LONG_BYTES + 1);
+    assert_non_null(long_text);
+    for (size_t i = 0; i < LONG_BYTES; i++) {
+        long_text[i] = (char)('a' + i % 26);
+    }
+    long_text[LONG_BYTES] = '\0';
+    const mtp_record recs[] = {
+        {MTP_RECORD_PAIR, {"x", 1}, {"1.1=1.1", 7}, {"A.", 2}, {"B.", 2}, 0.33333},
+        {MTP_RECORD_PAIR,
+         {"doc/2", 5},
+         {"1.1+1.2=1.1", 11},
+         {long_text, LONG_BYTES},
+         {"Kalimat \xc3\xa9.", 11},
+         1.0},
+        {MTP_RECORD_PAIR, {"y", 1}, {"3.1=2.1", 7}, {"c", 1}, {"d", 1}, 0.00005},
+    };
+    mtp_stage *stage = new_pair_write(f->out, 0, 0);
+    for (size_t i = 0; i < sizeof recs / sizeof recs[0]; i++) {
+        assert_status(mtp_stage_feed(stage, &recs[i], NULL), MTP_OK, mtp_stage_error(stage));
+    }
+    assert_status(mtp_stage_finish(stage, NULL), MTP_OK, mtp_stage_error(stage));
+    assert_int_equal(mtp_counts_get(mtp_stage_counts(stage), "out"), 3);
+    mtp_stage_free(stage);
+    char *want = malloc(LONG_BYTES + 16);
+    assert_non_null(want);
+    snprintf(want, LONG_BYTES + 16, "A.\n%s\nc\n", long_text);
+    assert_file_text(f->out, "train.id.zst", want);
+    assert_file_text(f->out, "train.en.zst", "B.\nKalimat \xc3\xa9.\nd\n");
+    assert_file_text(f->out, "train.meta.tsv.zst",
+                     "x\t1.1=1.1\t0.3333\ndoc/2\t1.1+1.2=1.1\t1.0000\ny\t3.1=2.1\t0.0001\n");
+    assert_int_equal(names_containing(f->out, "spool"), 0);
+    free(want);
+    free(long_text);
+}
+
+/* A stage freed before finish takes its spool with it. */
+static void test_write_abandoned_stage_removes_spool(void **state)
+{
+    fixture *f = *state;
+    mtp_stage *stage = new_write(f->out, 0, 0);
+    const mtp_record rec = {MTP_RECORD_UNIT, {"d", 1}, {"1", 1}, {"Teks.", 5}, {NULL, 0}, 0};
+    assert_status(mtp_stage_feed(stage, &rec, NULL), MTP_OK, mtp_stage_error(stage));
+    mtp_stage_free(stage);
+    assert_int_equal(names_containing(f->out, "spool"), 0);
+}
+
 static void test_write_bad_options_refused(void **state)
 {
     fixture *f = *state;
@@ -1595,6 +1678,9 @@ int main(void)
         T(test_write_tgt_lang_equal_to_lang_refused),
         T(test_write_pairs_exact_files),
         T(test_write_invalid_utf8_skipped_and_counted),
+        T(test_write_train_invalid_utf8_skipped_and_counted),
+        T(test_write_train_spool_round_trip_exact),
+        T(test_write_abandoned_stage_removes_spool),
         T(test_write_bad_options_refused),
         T(test_write_out_dir_is_a_file_fails),
         T(test_write_missing_parent_fails),
