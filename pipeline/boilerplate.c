@@ -846,22 +846,7 @@ static void add_list_starts(byte_set *set, const char *const *list)
     }
 }
 
-/* First bytes of each alternative; *empty when one is empty. */
-static void add_alt_starts(const rule *r, const token *t, byte_set *set, int *empty)
-{
-    const char *alt = r->text + t->start;
-    const char *const stop = alt + t->len;
-    while (alt <= stop) {
-        const char *bar = memchr(alt, '|', (size_t)(stop - alt));
-        const char *const alt_end = bar ? bar : stop;
-        if (alt_end == alt) {
-            *empty = 1;
-        } else {
-            add_literal_start(set, (unsigned char)*alt, r->icase);
-        }
-        alt = alt_end + 1;
-    }
-}
+static void add_alt_edges(const rule *r, const token *t, int last, byte_set *set, int *empty);
 
 /* Bytes a match of token t may start with; *empty: it may match no text,
  * anywhere including the end of the text. {glued} matches no text but needs
@@ -875,7 +860,7 @@ static void token_starts(const rule *r, const token *t, byte_set *set, int *empt
         add_literal_start(set, (unsigned char)r->text[t->start], r->icase);
         break;
     case TOK_ALT:
-        add_alt_starts(r, t, set, empty);
+        add_alt_edges(r, t, 0, set, empty);
         break;
     case TOK_WS:
         add_space_starts(set);
@@ -964,8 +949,9 @@ static void add_list_lasts(byte_set *set, const char *const *list)
     }
 }
 
-/* Last bytes of each alternative; *empty when one is empty. */
-static void add_alt_lasts(const rule *r, const token *t, byte_set *set, int *empty)
+/* The first (or, with `last`, the last) byte of each alternative of token t;
+ * *empty when one alternative is empty. */
+static void add_alt_edges(const rule *r, const token *t, int last, byte_set *set, int *empty)
 {
     const char *alt = r->text + t->start;
     const char *const stop = alt + t->len;
@@ -974,8 +960,10 @@ static void add_alt_lasts(const rule *r, const token *t, byte_set *set, int *emp
         const char *const alt_end = bar ? bar : stop;
         if (alt_end == alt) {
             *empty = 1;
-        } else {
+        } else if (last) {
             add_literal_last(set, (unsigned char)alt_end[-1], r->icase);
+        } else {
+            add_literal_start(set, (unsigned char)*alt, r->icase);
         }
         alt = alt_end + 1;
     }
@@ -1012,7 +1000,7 @@ static void token_lasts(const rule *r, const token *t, byte_set *set, int *empty
         add_literal_last(set, (unsigned char)r->text[t->start + t->len - 1], r->icase);
         break;
     case TOK_ALT:
-        add_alt_lasts(r, t, set, empty);
+        add_alt_edges(r, t, 1, set, empty);
         break;
     case TOK_WS:
     case TOK_DASH: /* '-' or the last byte of a three-byte dash */
