@@ -82,31 +82,8 @@ fi
 
 # The stress document: sentence k pairs random word-list entries (plus a
 # number); about 10% of pairs lose one side and 5% are merged on one side.
-awk -F '\t' -v n="$n" -v src="$work/stress.id" -v tgt="$work/stress.en" '
-    /^#/ || NF < 2 { next }
-    { split($2, en, " "); ids[++w] = $1; ens[w] = en[1] }
-    function sentence(   len, i, k, s, t) {
-        len = 6 + int(rand() * 20); s = ""; t = ""
-        for (i = 0; i < len; i++) {
-            k = 1 + int(rand() * w)
-            s = s (i ? " " : "") ids[k]; t = t (i ? " " : "") ens[k]
-        }
-        k = int(rand() * 5000)
-        S = toupper(substr(s, 1, 1)) substr(s, 2) " " k "."
-        T = toupper(substr(t, 1, 1)) substr(t, 2) " " k "."
-    }
-    END {
-        srand(20240611); ns = 0; nt = 0
-        while (ns < n) {
-            sentence(); r = rand()
-            if (r < 0.05) { printf "stress\t1.%d\t%s\n", ++ns, S > src; continue }
-            if (r < 0.10) { printf "stress\t1.%d\t%s\n", ++nt, T > tgt; continue }
-            if (r < 0.15) { s1 = S; t1 = T; sentence(); S = s1 " " S; T = t1 "\n" T }
-            split(T, parts, "\n")
-            printf "stress\t1.%d\t%s\n", ++ns, S > src
-            for (p = 1; p in parts; p++) printf "stress\t1.%d\t%s\n", ++nt, parts[p] > tgt
-        }
-    }' "$dict"
+awk -v n="$n" -v seed=20240611 -v doc=stress -v merge=0.05 -v cap=1 \
+    -v src="$work/stress.id" -v tgt="$work/stress.en" -f "$here/synth_align_doc.awk" "$dict"
 src_n=$(wc -l < "$work/stress.id")
 tgt_n=$(wc -l < "$work/stress.en")
 set -- $(timed "$work/stress.id" "$work/stress.en")
