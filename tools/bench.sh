@@ -24,12 +24,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 
 bytes=$(wc -c < "$input")
-cat > "$work/bench.recipe" <<RECIPE
-[build]
-input = $input
-output = $work/corpus
-lang = id
-RECIPE
+bench_recipe "$input"
 
 i=0
 while [ "$i" -lt "$rounds" ]; do

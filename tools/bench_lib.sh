@@ -37,3 +37,25 @@ bench_report() {
     awk -v l="$2" -v b="$3" -v w="$wall" -v c="$cpu" -v r="$rss" 'BEGIN {
         printf "%-36s %8.1f MB/s wall %8.1f MB/CPU-s  peak RSS %6.1f MB\n", l, b / 1e6 / w, b / 1e6 / (c > 0 ? c : 0.001), r / 1024 }'
 }
+
+# bench_recipe INPUT: writes $work/bench.recipe, a monolingual build of INPUT
+# with the default stage options into $work/corpus.
+bench_recipe() {
+    cat > "$work/bench.recipe" <<RECIPE
+[build]
+input = $1
+output = $work/corpus
+lang = id
+RECIPE
+}
+
+# bench_same_corpus DIR_A DIR_B WHAT: stops unless every file of DIR_A is
+# byte-identical in DIR_B.
+bench_same_corpus() {
+    for f in $(cd "$1" && ls); do
+        cmp -s "$1/$f" "$2/$f" || {
+            echo "$bench: $f differs between $3" >&2
+            exit 1
+        }
+    done
+}

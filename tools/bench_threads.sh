@@ -29,12 +29,7 @@ bench=bench_threads
 bench_binary
 
 bytes=$(wc -c < "$input")
-cat > "$work/bench.recipe" <<RECIPE
-[build]
-input = $input
-output = $work/corpus
-lang = id
-RECIPE
+bench_recipe "$input"
 
 # measure N: one build with N threads; appends "wall cpu maxrss_kb" to $work/tN.
 measure() {
@@ -52,12 +47,7 @@ done
 
 first=$(echo "$counts" | awk '{ print $1 }')
 for n in $counts; do
-    for f in $(cd "$work/out.$first" && ls); do
-        cmp -s "$work/out.$first/$f" "$work/out.$n/$f" || {
-            echo "bench_threads: $f differs between --threads $first and --threads $n" >&2
-            exit 1
-        }
-    done
+    bench_same_corpus "$work/out.$first" "$work/out.$n" "--threads $first and --threads $n"
 done
 
 echo "input: $input ($(awk -v b="$bytes" 'BEGIN { printf "%.1f MB", b / 1e6 }')), $rounds rounds, medians; $(nproc) CPUs"
