@@ -35,21 +35,28 @@
  *   - a straight quote glued between a period and a letter outside any
  *     quotation opens the next sentence ('kata Timo."Buat'): the break moves
  *     before it;
- *   - numbered lists run into one paragraph: "1." never stands alone, and
- *     "N+1." after "N." starts a sentence ("1. Satu ... 2. Dua ...").
+ *   - numbered lists run into one paragraph: "1." never stands alone,
+ *     "N+1." after "N." starts a sentence ("1. Satu ... 2. Dua ..."), and so
+ *     does "1." after a heading when "2." follows ("Daftar Isi 1. Opsen
+ *     pajak 2. ..."); markers glued to the item before them ("Belgia3.
+ *     Prancis", "ialah:1. Demas") start one when they continue the list.
  * Then breaks ICU misses are added after periods: glued sentences from
  * scraping ("katanya.Sementara", "KUHP.Selain"; domains, URLs, initials and
  * listed prefixes excluded), before "iPhone", before a sentence starting with
  * a number and a lower-case word ("tewas. 730 di antaranya"), and before a
- * lower-case sentence start after a plain lower-case word ("serius. pada
- * ..."; not "dll. untuk").
+ * lower-case sentence start after a plain word, acronym or number
+ * ("serius. pada", "Italia. apakah", "1879. atau"; not "dll. untuk",
+ * "S. untuk"). Last, a quoted sentence with its attribution ("...," kata X.)
+ * after text with no final punctuation starts a sentence: the break goes
+ * before its opening quote ('parlemen "Sebagian dari ...," kata Djoko.').
  * Sentences are trimmed of white space; the text is never otherwise changed.
  *
  * Memory: O(longest paragraph) for the break arrays, grown and then reused;
  * one break iterator and one UText per segmenter, reused for every record.
  * Time: linear in the paragraph (windows are disjoint; token look-backs stop
  * at TOKEN_MAX_BYTES, quotation look-aheads at the next quote or
- * QUOTE_MAX_BYTES, parenthesis look-aheads at PAREN_MAX_BYTES).
+ * QUOTE_MAX_BYTES, parenthesis look-aheads at PAREN_MAX_BYTES, list
+ * look-aheads at LIST_MAX_BYTES).
  */
 #include "mtprep/segment.h"
 
@@ -79,6 +86,13 @@
 /* A parenthesis longer than this is not held together (an unclosed one
  * would otherwise swallow the rest of the paragraph). */
 #define PAREN_MAX_BYTES 250
+
+/* A quotation this long or longer, closed by ',"' and an attribution, is a
+ * quoted sentence rather than a quoted name or title. */
+#define ATTRIBUTED_QUOTE_MIN_WORDS 8
+
+/* How far after list marker "1." marker "2." is looked for. */
+#define LIST_MAX_BYTES 500
 
 /* Longest token the rules look at ("Sp.PD", "KUHP", "a.n"). */
 #define TOKEN_MAX_BYTES 64
@@ -974,13 +988,78 @@ static unsigned list_marker(const char *text, const break_site *site)
     return n;
 }
 
+/* The token ending at the content before `pos`: [*start, limit). */
+static size_t token_before(const char *text, size_t pos, size_t *start)
+{
+    const size_t limit = content_end_before(text, pos);
+    *start = token_start(text, limit);
+    return limit;
+}
+
+/* What a list marker glued to the item before it follows: the item's last
+ * letter, ')' or '%', or a heading's ':'. */
+static int is_marker_glue(unsigned char c)
+{
+    return isalpha(c) || (c != 0 && strchr(":)%", c) != NULL);
+}
+
+/* Where marker "2." followed by a capitalised word stands as its own token, or
+ * glued to the item before it, in [from, from + LIST_MAX_BYTES); SIZE_MAX
+ * when it does not. */
+static size_t find_second_marker(const char *text, size_t len, size_t from)
+{
+    const size_t end = len - from > LIST_MAX_BYTES ? from + LIST_MAX_BYTES : len;
+    for (size_t i = from; i + 3 < end; i++) {
+        const char *two = memchr(text + i, '2', end - 3 - i);
+        if (two == NULL) {
+            break;
+        }
+        i = (size_t)(two - text);
+        if (i == from) {
+            continue;
+        }
+        size_t next = 0;
+        const unsigned char before = (unsigned char)text[i - 1];
+        if ((before == ' ' || is_marker_glue(before)) && text[i + 1] == '.' && text[i + 2] == ' ' &&
+            u_isupper(cp_at(text, len, i + 3, &next))) {
+            return i;
+        }
+    }
+    return SIZE_MAX;
+}
+
+/* "Daftar Isi 1. Opsen pajak 2. Harga rokok", "Pemberi suap: 1. Ade Yasin
+ * 2. Maulana": marker "1." inside a sentence, before a capitalised word,
+ * opens a list when marker "2." follows shortly and the token before "1." is
+ * a heading (capitalised, or ending in ':'). A counted noun repeated before
+ * both numbers is a reference, not a list ("ayat 1. Lah ... ayat 2."). */
+static int opens_list(const char *text, size_t len, const break_site *site)
+{
+    size_t first = 0;
+    const size_t first_limit = token_before(text, site->word_start, &first);
+    size_t next = 0;
+    if (first == first_limit || !u_isupper(site->next_cp) ||
+        (u_islower(cp_at(text, len, first, &next)) && text[first_limit - 1] != ':')) {
+        return 0;
+    }
+    const size_t two = find_second_marker(text, len, site->next);
+    if (two == SIZE_MAX) {
+        return 0;
+    }
+    size_t second = 0;
+    const size_t second_limit = token_before(text, two, &second);
+    const size_t n = first_limit - first;
+    return second_limit - second != n || memcmp(text + first, text + second, n) != 0;
+}
+
 /* Numbered lists run into one paragraph ("1. Kementerian A 2. Kementerian B"):
  * ICU breaks after each marker. A marker that would be a sentence of its own
- * joins the sentence after it; marker N + 1 after marker N inside a sentence
- * starts a sentence (the break moves before it). Returns the rule applied and
- * sets *at to where the break goes (SIZE_MAX: nowhere), or NULL. */
+ * joins the sentence after it; marker "1." that opens a list inside a
+ * sentence, and marker N + 1 after marker N, start a sentence (the break moves
+ * before them). Returns the rule applied and sets *at to where the break goes
+ * (SIZE_MAX: nowhere), or NULL. */
 static const char *list_rule(const mtp_segmenter *seg, unsigned *list_last, const char *text,
-                             const break_site *site, size_t *at)
+                             size_t len, const break_site *site, size_t *at)
 {
     const unsigned n = list_marker(text, site);
     if (n == 0) {
@@ -1000,6 +1079,11 @@ static const char *list_rule(const mtp_segmenter *seg, unsigned *list_last, cons
         *list_last = n;
         *at = site->word_start;
         return "moved.list_marker";
+    }
+    if (n == 1 && opens_list(text, len, site)) {
+        *list_last = n;
+        *at = site->word_start;
+        return "moved.list_start";
     }
     return NULL;
 }
@@ -1038,6 +1122,58 @@ static const char *glued_marker_rule(const mtp_segmenter *seg, unsigned *list_la
     *list_last = n;
     *at = digits;
     return "moved.glued_list_marker";
+}
+
+/* Whether the sentence running up to `limit` is a list item: it starts with a
+ * marker "1." .. "99.". */
+static int item_is_open(const mtp_segmenter *seg, const char *text, size_t limit)
+{
+    const break_list *kept = &seg->breaks;
+    size_t i = kept->count > 0 ? kept->pos[kept->count - 1] : 0;
+    while (i < limit && is_space((unsigned char)text[i])) {
+        i++;
+    }
+    const size_t digits = i;
+    while (i < limit && i - digits < 3 && isdigit((unsigned char)text[i])) {
+        i++;
+    }
+    return i > digits && i - digits <= 2 && i < limit && text[i] == '.';
+}
+
+/* "(Tuan rumah)2. Belgia3. Prancis", "ialah:1. Demas", "22,9%2. Gerindra":
+ * a list run together by scraping with each marker glued to the end of the
+ * item before it, no period between. ICU breaks after the marker; the break
+ * moves before it when the marker continues the list (N + 1 after the item
+ * that marker N started), or is "1." glued to a heading's ':' with "2."
+ * ahead. Digits glued to a word are otherwise part of it ("B2.", "Liga1."):
+ * the sequence is the evidence. */
+static const char *glued_sequence_rule(const mtp_segmenter *seg, unsigned *list_last,
+                                       const char *text, size_t len, const break_site *site,
+                                       size_t *at)
+{
+    if (!run_is_single_period(text, site) || site->close_limit != site->term_limit ||
+        !u_isupper(site->next_cp)) {
+        return NULL;
+    }
+    size_t digits = site->term_start;
+    unsigned n = 0;
+    for (unsigned scale = 1; digits > 0 && isdigit((unsigned char)text[digits - 1]); scale *= 10) {
+        n += scale * (unsigned)(text[--digits] - '0');
+    }
+    const size_t count = site->term_start - digits;
+    const unsigned char before = digits > 0 ? (unsigned char)text[digits - 1] : ' ';
+    if (count == 0 || count > 2 || !is_marker_glue(before)) {
+        return NULL;
+    }
+    const int continues = n >= 2 && n == *list_last + 1 && item_is_open(seg, text, digits);
+    const int opens =
+        n == 1 && text[digits - 1] == ':' && find_second_marker(text, len, site->next) != SIZE_MAX;
+    if (!continues && !opens) {
+        return NULL;
+    }
+    *list_last = n;
+    *at = digits;
+    return "moved.glued_list_sequence";
 }
 
 /* 'kata Timo."Buat pemain': a straight quote between a terminator and a
@@ -1090,10 +1226,13 @@ static const char *review_break(const mtp_segmenter *seg, review_state *rs, cons
         return "moved.glued_quote";
     }
     rule = glued_marker_rule(seg, &rs->list_last, text, len, &site, at);
+    if (rule == NULL) {
+        rule = glued_sequence_rule(seg, &rs->list_last, text, len, &site, at);
+    }
     if (rule != NULL) {
         return rule;
     }
-    return list_rule(seg, &rs->list_last, text, &site, at);
+    return list_rule(seg, &rs->list_last, text, len, &site, at);
 }
 
 /* ======================================================================
@@ -1216,12 +1355,15 @@ static size_t digit_start_break(const mtp_segmenter *seg, const char *text, size
 }
 
 /* Lower-case words that never start a sentence after a stray period: the
- * relative "yang", and parts of a URL split by spaces ("www. wnyc. org",
- * "gen.tr", "text. pdf"). */
+ * relative "yang", parts of a URL or file name split by spaces ("www. wnyc.
+ * org", "gen.tr", "text. pdf", "Aldorino. jpg"), and the particles of Dutch,
+ * Spanish and Arabic names after initials written together ("PJB. de
+ * Perez"). */
 static int continues_sentence(const char *text, size_t len, size_t word)
 {
     static const char *const words[] = {
-        "yang", "com", "org", "net", "co", "go", "ac", "or", "id", "html", "htm", "php", "pdf",
+        "yang", "com", "org", "net", "co",  "go",   "ac",  "or", "id",  "html", "htm",
+        "php",  "pdf", "jpg", "png", "gif", "jpeg", "svg", "de", "van", "von",  "bin",
     };
     size_t limit = word;
     while (limit < len && isalnum((unsigned char)text[limit])) {
@@ -1238,11 +1380,44 @@ static int continues_sentence(const char *text, size_t len, size_t word)
     return 0;
 }
 
-/* "perhatian serius. pada penyelenggaraan": UAX #29 never breaks before a
- * lower-case word after a period (SB8), which suits abbreviations ("dll.
- * untuk"). Scraped and informal text often starts sentences in lower case,
- * so a break is added when the word before the period is a plain lower-case
- * word of four or more letters that is not a listed prefix. */
+/* Whether [start, limit) is a token that ends a sentence when a period and a
+ * lower-case word follow: a lower-case word or a capitalised one ("serius",
+ * "Italia") of four or more letters, an acronym of two or more capitals
+ * ("BRI", "II"), or a number of three or more characters ("1879", "1.054").
+ * Short lower-case tokens and single letters are the shapes abbreviations and
+ * initials take ("dll", "S."); short numbers are list items and sections
+ * ("pasal 12. ayat"); mixed case is a brand ("iPhone"). */
+static int is_plain_token(const char *text, size_t start, size_t limit)
+{
+    size_t lower = 0;
+    size_t upper = 0;
+    size_t digits = 0;
+    size_t separators = 0; /* '.' and ',' inside a number */
+    for (size_t k = start; k < limit; k++) {
+        const unsigned char c = (unsigned char)text[k];
+        lower += islower(c) != 0;
+        upper += isupper(c) != 0;
+        digits += isdigit(c) != 0;
+        separators += c == '.' || c == ',';
+    }
+    const size_t n = limit - start;
+    if (digits > 0) {
+        return n >= 3 && digits + separators == n && isdigit((unsigned char)text[start]) &&
+               isdigit((unsigned char)text[limit - 1]);
+    }
+    if (upper == n) {
+        return n >= 2;
+    }
+    const size_t capitals = isupper((unsigned char)text[start]) != 0;
+    return lower + capitals == n && upper == capitals && n >= 4;
+}
+
+/* "perhatian serius. pada penyelenggaraan", "asal Italia. apakah", "Juni
+ * 1879. atau": UAX #29 never breaks before a lower-case word after a period
+ * (SB8), which suits abbreviations ("dll. untuk"). Scraped and informal text
+ * often starts sentences in lower case, so a break is added when the token
+ * before the period is a plain word, acronym or number (is_plain_token) that
+ * is not a listed prefix. */
 static size_t lower_start_break(const mtp_segmenter *seg, const char *text, size_t len, size_t dot)
 {
     size_t i = dot + 1;
@@ -1256,13 +1431,9 @@ static size_t lower_start_break(const mtp_segmenter *seg, const char *text, size
         return 0;
     }
     const size_t word = token_start(text, dot);
-    if (dot - word < 4 || is_listed(seg, text, word, dot) || continues_sentence(text, len, i)) {
+    if (!is_plain_token(text, word, dot) || is_listed(seg, text, word, dot) ||
+        continues_sentence(text, len, i)) {
         return 0;
-    }
-    for (size_t k = word; k < dot; k++) {
-        if (!islower((unsigned char)text[k])) {
-            return 0;
-        }
     }
     return i;
 }
@@ -1295,6 +1466,82 @@ static mtp_status add_missed_breaks(mtp_segmenter *seg, const char *text, size_t
             }
         }
         dot = at + 1 < len ? memchr(dot + 1, '.', len - at - 1) : NULL;
+    }
+    return MTP_OK;
+}
+
+/* Whether the quotation whose text starts at `from` is a quoted sentence with
+ * its attribution: it starts with a capital, runs ATTRIBUTED_QUOTE_MIN_WORDS
+ * words or more, and closes with ',"' and a lower-case word ("..., " kata
+ * Presiden.) within QUOTE_MAX_BYTES. Quoted names and titles are shorter or
+ * close otherwise ("acara "Doa Bersama," katanya", "dijuluki "Whiz Kids.""). */
+static int starts_attributed_quote(const char *text, size_t len, size_t from)
+{
+    size_t next = 0;
+    if (from >= len || !u_isupper(cp_at(text, len, from, &next))) {
+        return 0;
+    }
+    const size_t close = find_closing_quote(text, len, from, from + QUOTE_MAX_BYTES);
+    if (close == SIZE_MAX || text[close - 1] != ',') {
+        return 0;
+    }
+    (void)cp_at(text, len, close, &next);
+    if (next + 1 >= len || text[next] != ' ' || !islower((unsigned char)text[next + 1])) {
+        return 0;
+    }
+    size_t words = 1;
+    for (size_t i = from; i < close; i++) {
+        words += text[i] == ' ';
+    }
+    return words >= ATTRIBUTED_QUOTE_MIN_WORDS;
+}
+
+/* Whether [start, limit) holds two words or more. Walks back from `limit`
+ * over the last word only, so a paragraph's quotes cost linear time. */
+static int has_two_words(const char *text, size_t start, size_t limit)
+{
+    size_t i = limit;
+    while (i > start && is_space((unsigned char)text[i - 1])) {
+        i--;
+    }
+    while (i > start && !is_space((unsigned char)text[i - 1])) {
+        i--;
+    }
+    while (i > start && is_space((unsigned char)text[i - 1])) {
+        i--;
+    }
+    return i > start;
+}
+
+/* 'parlemen "Sebagian dari nilai transaksi itu ...," kata Djoko.': a quoted
+ * sentence with its attribution after text with no final punctuation (a
+ * headline, a caption, a sentence that lost its period) starts a sentence of
+ * its own. The break goes before the opening quote when the word before it
+ * ends in a letter or digit and the text since the last break holds two
+ * words or more ("Lalu "Saya ...," ujarnya." stays). */
+static mtp_status add_quote_breaks(mtp_segmenter *seg, const char *text, size_t len)
+{
+    const break_list *kept = &seg->breaks;
+    size_t k = 0;
+    for (size_t i = next_quote_candidate(text, 0, len); i < len;
+         i = next_quote_candidate(text, i + 1, len)) {
+        size_t next = 0;
+        const UChar32 c = cp_at(text, len, i, &next);
+        if ((c != '"' && c != 0x201C) || i < 2 || text[i - 1] != ' ' ||
+            !isalnum((unsigned char)text[i - 2]) || !starts_attributed_quote(text, len, next)) {
+            continue;
+        }
+        while (k < kept->count && kept->pos[k] <= i) {
+            k++;
+        }
+        const size_t sentence = k > 0 ? kept->pos[k - 1] : 0;
+        if (has_two_words(text, sentence, i)) {
+            count_rule(seg, "added.attributed_quote");
+            const mtp_status st = push_break(&seg->added, i);
+            if (st != MTP_OK) {
+                return st;
+            }
+        }
     }
     return MTP_OK;
 }
@@ -1342,11 +1589,15 @@ mtp_status mtp_segmenter_breaks(mtp_segmenter *seg, const char *text, size_t len
     if (st == MTP_OK) {
         st = review_breaks(seg, text, len);
     }
-    if (st == MTP_OK && seg->tailor) {
-        st = add_missed_breaks(seg, text, len);
-    }
-    if (st == MTP_OK && seg->added.count > 0) {
-        st = merge_added(seg);
+    /* Each pass adds breaks in order; the quote pass sees the first's. */
+    static mtp_status (*const adders[])(mtp_segmenter *, const char *, size_t) = {add_missed_breaks,
+                                                                                  add_quote_breaks};
+    for (size_t k = 0; k < 2 && st == MTP_OK && seg->tailor; k++) {
+        seg->added.count = 0;
+        st = adders[k](seg, text, len);
+        if (st == MTP_OK && seg->added.count > 0) {
+            st = merge_added(seg);
+        }
     }
     *breaks = seg->breaks.pos;
     *count = st == MTP_OK ? seg->breaks.count : 0;

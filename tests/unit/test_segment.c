@@ -392,6 +392,28 @@ static void test_numbered_list_in_one_paragraph_splits_before_markers(void **sta
                  "1. Kementerian Pertahanan Rp 166 triliun | 2. Kementerian PUPR Rp 125 triliun");
 }
 
+static void test_list_after_heading_starts_at_first_marker(void **state)
+{
+    (void)state;
+    expect_split("Daftar Isi 1. Opsen pajak 2. Harga rokok 3. Tarif air PAM",
+                 "Daftar Isi | 1. Opsen pajak | 2. Harga rokok | 3. Tarif air PAM");
+}
+
+static void test_list_after_colon_starts_at_first_marker(void **state)
+{
+    (void)state;
+    expect_split("Pemberi suap: 1. Ade Yasin, bupati 2. Maulana Adam, sekdis",
+                 "Pemberi suap: | 1. Ade Yasin, bupati | 2. Maulana Adam, sekdis");
+}
+
+static void test_counted_noun_repeated_is_not_a_list(void **state)
+{
+    (void)state;
+    expect_split(
+        "Ia dijerat Pasal 27A ayat 1. Lah, di dakwaan jadi Pasal 27B ayat 2. Kok bisa?",
+        "Ia dijerat Pasal 27A ayat 1. | Lah, di dakwaan jadi Pasal 27B ayat 2. | Kok bisa?");
+}
+
 static void test_number_ending_sentence_is_not_a_list(void **state)
 {
     (void)state;
@@ -464,6 +486,27 @@ static void test_glued_list_marker_starts_next_sentence(void **state)
                  "3. Lombok Barat naik.");
 }
 
+static void test_list_markers_glued_to_items_start_sentences(void **state)
+{
+    (void)state;
+    expect_split("1. Jerman (Tuan rumah)2. Belgia3. Prancis",
+                 "1. Jerman (Tuan rumah) | 2. Belgia | 3. Prancis");
+}
+
+static void test_glued_list_after_colon_starts_at_first_marker(void **state)
+{
+    (void)state;
+    expect_split("Hasil survei:1. PDIP 22,9%2. Gerindra 14,3% 3. Golkar 9%",
+                 "Hasil survei: | 1. PDIP 22,9% | 2. Gerindra 14,3% | 3. Golkar 9%");
+}
+
+static void test_digit_glued_to_word_outside_list_stays(void **state)
+{
+    (void)state;
+    expect_split("1. Ia naik bus B3. Ia turun di Liga2. Semua senang.",
+                 "1. Ia naik bus B3. | Ia turun di Liga2. | Semua senang.");
+}
+
 static void test_version_number_is_not_a_glued_list_marker(void **state)
 {
     (void)state;
@@ -498,6 +541,74 @@ static void test_lower_case_sentence_start_after_word_breaks(void **state)
                  "Hal itu menjadi perhatian serius. | pada penyelenggaraan berikutnya aman.");
 }
 
+static void test_lower_case_sentence_start_after_name_breaks(void **state)
+{
+    (void)state;
+    expect_split("Ia pembalap asal Italia. apakah Alya akan sadar?",
+                 "Ia pembalap asal Italia. | apakah Alya akan sadar?");
+}
+
+static void test_lower_case_sentence_start_after_acronym_breaks(void **state)
+{
+    (void)state;
+    expect_split("Ia menabung di BRI. ia pertama kali datang.",
+                 "Ia menabung di BRI. | ia pertama kali datang.");
+}
+
+static void test_lower_case_sentence_start_after_year_breaks(void **state)
+{
+    (void)state;
+    expect_split("Ia lahir pada 5 Juni 1879. atau nama kecilnya Eisei.",
+                 "Ia lahir pada 5 Juni 1879. | atau nama kecilnya Eisei.");
+}
+
+static void test_lower_case_after_short_number_does_not_break(void **state)
+{
+    (void)state;
+    expect_split("Lihat pasal 12. ayat 3 undang-undang itu.",
+                 "Lihat pasal 12. ayat 3 undang-undang itu.");
+}
+
+static void test_lower_case_after_single_initial_does_not_break(void **state)
+{
+    (void)state;
+    expect_split("Surat dari Budi S. untuk kepala desa.", "Surat dari Budi S. untuk kepala desa.");
+}
+
+static void test_lower_case_after_mixed_case_word_does_not_break(void **state)
+{
+    (void)state;
+    expect_split("Ia memakai iPhone. dan laptop lama.", "Ia memakai iPhone. dan laptop lama.");
+}
+
+static void test_english_title_before_name_does_not_break(void **state)
+{
+    (void)state;
+    expect_split("Direktur AirNav, Capt. Avi Rianto, hadir. Kata Rep. Shin Dong-uk, itu cacat.",
+                 "Direktur AirNav, Capt. Avi Rianto, hadir. | Kata Rep. Shin Dong-uk, itu cacat.");
+}
+
+static void test_acting_official_title_does_not_break(void **state)
+{
+    (void)state;
+    expect_split("Hal itu disampaikan Plt. Kepala BPS Amalia. Pj. Gubernur DKI Heru hadir.",
+                 "Hal itu disampaikan Plt. Kepala BPS Amalia. | Pj. Gubernur DKI Heru hadir.");
+}
+
+static void test_file_extension_after_period_does_not_break(void **state)
+{
+    (void)state;
+    expect_split("Berkas: Kaiane Aldorino. jpg saat dinobatkan.",
+                 "Berkas: Kaiane Aldorino. jpg saat dinobatkan.");
+}
+
+static void test_name_particle_after_acronym_does_not_break(void **state)
+{
+    (void)state;
+    expect_split("Kuasa diserahkan kepada PJB. de Perez, wakil ketua.",
+                 "Kuasa diserahkan kepada PJB. de Perez, wakil ketua.");
+}
+
 static void test_lower_case_after_abbreviation_does_not_break(void **state)
 {
     (void)state;
@@ -510,6 +621,38 @@ static void test_relative_yang_after_period_does_not_break(void **state)
     (void)state;
     expect_split("Ada cincin terumbu karang. yang melebar jauh.",
                  "Ada cincin terumbu karang. yang melebar jauh.");
+}
+
+static void test_attributed_quotation_after_unpunctuated_text_breaks(void **state)
+{
+    (void)state;
+    expect_split("Ibu, bayi dan parlemen \"Sebagian dari nilai transaksi itu akan dibayar tunai "
+                 "tahun depan,\" kata Wakil Presdir UNTR.",
+                 "Ibu, bayi dan parlemen | \"Sebagian dari nilai transaksi itu akan dibayar "
+                 "tunai tahun depan,\" kata Wakil Presdir UNTR.");
+}
+
+static void test_short_quoted_name_does_not_break(void **state)
+{
+    (void)state;
+    expect_split("Ia hadir dalam acara \"Doa Bersama Prabowo dan Gibran,\" katanya.",
+                 "Ia hadir dalam acara \"Doa Bersama Prabowo dan Gibran,\" katanya.");
+}
+
+static void test_quotation_without_attribution_does_not_break(void **state)
+{
+    (void)state;
+    expect_split("Ia menamai lagu itu \"Kisah nyata yang menakjubkan ada pada inti lagu ini.\" "
+                 "Lagu itu laris.",
+                 "Ia menamai lagu itu \"Kisah nyata yang menakjubkan ada pada inti lagu ini.\" | "
+                 "Lagu itu laris.");
+}
+
+static void test_attributed_quotation_after_one_word_does_not_break(void **state)
+{
+    (void)state;
+    expect_split("Ia pergi. Lalu \"Saya tidak tahu apa yang terjadi di sana kemarin,\" ujarnya.",
+                 "Ia pergi. | Lalu \"Saya tidak tahu apa yang terjadi di sana kemarin,\" ujarnya.");
 }
 
 static void test_english_titles_and_numeric(void **state)
@@ -1096,6 +1239,9 @@ int main(void)
         cmocka_unit_test(test_ellipsis_before_lower_case_does_not_break),
         cmocka_unit_test(test_list_marker_joins_following_sentence),
         cmocka_unit_test(test_numbered_list_in_one_paragraph_splits_before_markers),
+        cmocka_unit_test(test_list_after_heading_starts_at_first_marker),
+        cmocka_unit_test(test_list_after_colon_starts_at_first_marker),
+        cmocka_unit_test(test_counted_noun_repeated_is_not_a_list),
         cmocka_unit_test(test_number_ending_sentence_is_not_a_list),
         cmocka_unit_test(test_photo_credit_prefix_does_not_break),
         cmocka_unit_test(test_glued_opening_quote_starts_next_sentence),
@@ -1106,13 +1252,30 @@ int main(void)
         cmocka_unit_test(test_unclosed_parenthesis_does_not_hold_sentences),
         cmocka_unit_test(test_number_list_inside_quotation_gets_no_added_break),
         cmocka_unit_test(test_glued_list_marker_starts_next_sentence),
+        cmocka_unit_test(test_list_markers_glued_to_items_start_sentences),
+        cmocka_unit_test(test_glued_list_after_colon_starts_at_first_marker),
+        cmocka_unit_test(test_digit_glued_to_word_outside_list_stays),
         cmocka_unit_test(test_version_number_is_not_a_glued_list_marker),
         cmocka_unit_test(test_sentence_starting_with_number_breaks),
         cmocka_unit_test(test_page_number_after_prefix_does_not_break),
         cmocka_unit_test(test_question_mark_inside_word_does_not_break),
         cmocka_unit_test(test_lower_case_sentence_start_after_word_breaks),
+        cmocka_unit_test(test_lower_case_sentence_start_after_name_breaks),
+        cmocka_unit_test(test_lower_case_sentence_start_after_acronym_breaks),
+        cmocka_unit_test(test_lower_case_sentence_start_after_year_breaks),
+        cmocka_unit_test(test_lower_case_after_short_number_does_not_break),
+        cmocka_unit_test(test_lower_case_after_single_initial_does_not_break),
+        cmocka_unit_test(test_lower_case_after_mixed_case_word_does_not_break),
+        cmocka_unit_test(test_english_title_before_name_does_not_break),
+        cmocka_unit_test(test_acting_official_title_does_not_break),
+        cmocka_unit_test(test_file_extension_after_period_does_not_break),
+        cmocka_unit_test(test_name_particle_after_acronym_does_not_break),
         cmocka_unit_test(test_lower_case_after_abbreviation_does_not_break),
         cmocka_unit_test(test_relative_yang_after_period_does_not_break),
+        cmocka_unit_test(test_attributed_quotation_after_unpunctuated_text_breaks),
+        cmocka_unit_test(test_short_quoted_name_does_not_break),
+        cmocka_unit_test(test_quotation_without_attribution_does_not_break),
+        cmocka_unit_test(test_attributed_quotation_after_one_word_does_not_break),
         cmocka_unit_test(test_english_titles_and_numeric),
         cmocka_unit_test(test_english_etc_ends_sentence),
         cmocka_unit_test(test_english_initials_and_us),
