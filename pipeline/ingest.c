@@ -1096,8 +1096,25 @@ static input_mode mode_from_name(const char *name)
     return MODE_SNIFF;
 }
 
-/* Ingests one file (or stdin) whose .txt doc_id is [doc_id, doc_id + doc_id_len). */
-static mtp_status ingest_file(mtp_ingest *ing, const char *path, const char *doc_id,
+/* Where a file's bytes come from: the whole file, or a planned piece. */
+typedef struct file_span {
+    const mtp_ingest_piece *piece; /* NULL: the whole file */
+} file_span;
+
+static mtp_status open_span(mtp_ingest *ing, const char *path, file_span span, mtp_reader **r,
+                            mtp_error *err)
+{
+    const mtp_ingest_piece *p = span.piece;
+    if (p == NULL) {
+        return mtp_reader_open(path, NULL, ing->opts.max_line_bytes, r, err);
+    }
+    return mtp_reader_open_range(path, NULL, p->offset, p->length, p->first_line,
+                                 ing->opts.max_line_bytes, r, err);
+}
+
+/* Ingests one file (or stdin, or a piece of a file) whose .txt doc_id is
+ * [doc_id, doc_id + doc_id_len). */
+static mtp_status ingest_span(mtp_ingest *ing, const char *path, file_span span, const char *doc_id,
                               size_t doc_id_len, const mtp_sink *sink)
 {
     mtp_reader *r = NULL;
@@ -1106,7 +1123,7 @@ static mtp_status ingest_file(mtp_ingest *ing, const char *path, const char *doc
     if (st != MTP_OK) {
         return mtp_error_set(&ing->error, st, "ingest: out of memory");
     }
-    st = mtp_reader_open(path, NULL, ing->opts.max_line_bytes, &r, &open_error);
+    st = open_span(ing, path, span, &r, &open_error);
     if (st != MTP_OK) {
         return input_failure(ing, st, open_error.message);
     }
@@ -1115,12 +1132,21 @@ static mtp_status ingest_file(mtp_ingest *ing, const char *path, const char *doc
     if (st == MTP_ERR_NOMEM && ing->error.message[0] == '\0') {
         mtp_error_set(&ing->error, st, "%s: out of memory", path);
     }
-    ing->files++;
     ing->raw_bytes_done += mtp_reader_raw_bytes(r);
-    mtp_counts_add(&ing->counts, "files", 1);
+    if (span.piece == NULL || span.piece->first_piece) {
+        ing->files++;
+        mtp_counts_add(&ing->counts, "files", 1);
+    }
     mtp_reader_close(r);
     report_progress(ing, NULL);
     return st;
+}
+
+static mtp_status ingest_file(mtp_ingest *ing, const char *path, const char *doc_id,
+                              size_t doc_id_len, const mtp_sink *sink)
+{
+    const file_span whole = {NULL};
+    return ingest_span(ing, path, whole, doc_id, doc_id_len, sink);
 }
 
 /* ==== directories ======================================================= */
@@ -1171,7 +1197,9 @@ static mtp_status list_dir(const char *dir, char ***out, size_t *count)
         free_names(names, n);
         return st;
     }
-    qsort(names, n, sizeof *names, compare_names);
+    if (n > 1) { /* an empty directory has no array: qsort must not see NULL */
+        qsort(names, n, sizeof *names, compare_names);
+    }
     *out = names;
     *count = n;
     return MTP_OK;
@@ -1260,4 +1288,30 @@ mtp_status mtp_ingest_path(mtp_ingest *ing, const char *path, const mtp_sink *si
     const char *slash = strrchr(path, '/');
     const char *base = slash != NULL ? slash + 1 : path;
     return ingest_file(ing, path, base, strip_extensions(base, strlen(base)), sink);
+}
+
+/* The doc_id base of a piece: its path relative to its root, or its base name. */
+static const char *piece_name(const mtp_ingest_piece *p)
+{
+    if (p->root == NULL) {
+        const char *slash = strrchr(p->path, '/');
+        return slash != NULL ? slash + 1 : p->path;
+    }
+    size_t n = strlen(p->root);
+    while (n > 1 && p->root[n - 1] == '/') {
+        n--; /* as mtp_ingest_path trims a directory argument */
+    }
+    const int under = strncmp(p->path, p->root, n) == 0 && p->path[n] == '/' && p->path[n + 1];
+    return under ? p->path + n + 1 : NULL;
+}
+
+mtp_status mtp_ingest_range(mtp_ingest *ing, const mtp_ingest_piece *piece, const mtp_sink *sink)
+{
+    const char *name = strcmp(piece->path, "-") == 0 ? NULL : piece_name(piece);
+    if (name == NULL) {
+        return mtp_error_set(&ing->error, MTP_ERR_USAGE, "%s: not a file under %s", piece->path,
+                             piece->root != NULL ? piece->root : "a directory");
+    }
+    const file_span span = {piece};
+    return ingest_span(ing, piece->path, span, name, strip_extensions(name, strlen(name)), sink);
 }

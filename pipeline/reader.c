@@ -10,6 +10,9 @@
  * frames and gzip members are read as one stream. A UTF-8 BOM at the very
  * start of the decoded stream is dropped.
  *
+ * A range reader (mtp_reader_open_range) seeks to its offset and reads at
+ * most its length of raw bytes: the piece is then the whole input.
+ *
  * Memory: O(max_line_bytes + CHUNK + codec window).
  */
 #include "mtprep/reader.h"
@@ -38,6 +41,8 @@ struct mtp_reader {
     size_t raw_pos, raw_len;
     int raw_eof;
     uint64_t raw_total;
+    int limited;            /* a range reader: raw_remaining bounds the reads */
+    uint64_t raw_remaining; /* raw bytes of the range not read yet */
     /* codec state */
     ZSTD_DStream *zstd;
     size_t zstd_last;        /* last ZSTD_decompressStream result: 0 at a frame end */
@@ -102,6 +107,42 @@ mtp_status mtp_reader_open(const char *path, const char *display_name, size_t ma
     return MTP_OK;
 }
 
+static mtp_status seek_range(mtp_reader *r, const char *path, uint64_t offset, mtp_error *err)
+{
+    if (offset > (uint64_t)INT64_MAX || fseeko(r->file, (off_t)offset, SEEK_SET) != 0) {
+        return mtp_error_set(err, MTP_ERR_IO, "%s: cannot seek to byte %" PRIu64 ": %s", path,
+                             offset, strerror(errno));
+    }
+    return MTP_OK;
+}
+
+mtp_status mtp_reader_open_range(const char *path, const char *display_name, uint64_t offset,
+                                 uint64_t length, uint64_t first_line, size_t max_line_bytes,
+                                 mtp_reader **out, mtp_error *err)
+{
+    *out = NULL;
+    if (strcmp(path, "-") == 0) {
+        return mtp_error_set(err, MTP_ERR_USAGE, "stdin has no byte ranges");
+    }
+    mtp_reader *r = NULL;
+    mtp_status st = mtp_reader_open(path, display_name, max_line_bytes, &r, err);
+    if (st != MTP_OK) {
+        return st;
+    }
+    st = seek_range(r, path, offset, err);
+    if (st != MTP_OK) {
+        mtp_reader_close(r);
+        return st;
+    }
+    r->limited = 1;
+    r->raw_remaining = length;
+    r->line_number = first_line > 0 ? first_line - 1 : 0;
+    r->decoded_total = offset; /* plain bytes: decoded offsets are the file's */
+    r->bom_checked = offset > 0;
+    *out = r;
+    return MTP_OK;
+}
+
 void mtp_reader_close(mtp_reader *r)
 {
     if (r == NULL) {
@@ -127,14 +168,16 @@ static mtp_status fill_raw(mtp_reader *r)
         return MTP_OK;
     }
     r->raw_pos = 0;
-    r->raw_len = fread(r->raw, 1, CHUNK, r->file);
+    const size_t want = r->limited && r->raw_remaining < CHUNK ? (size_t)r->raw_remaining : CHUNK;
+    r->raw_len = want > 0 ? fread(r->raw, 1, want, r->file) : 0;
     r->raw_total += r->raw_len;
+    r->raw_remaining -= r->limited ? r->raw_len : 0;
     if (r->raw_len < CHUNK) {
         if (ferror(r->file)) {
             return mtp_error_set(&r->error, MTP_ERR_IO, "%s: read error: %s", r->name,
                                  strerror(errno));
         }
-        r->raw_eof = r->raw_len == 0 || feof(r->file);
+        r->raw_eof = r->raw_len == 0 || feof(r->file) || (r->limited && r->raw_remaining == 0);
     }
     return MTP_OK;
 }

@@ -1,5 +1,6 @@
 /* Private to `mtprep build`: the pieces cmd_build.c (options, recipe, the
- * monolingual chain) shares with build_aligned.c (the two-language chain).
+ * monolingual chain) shares with build_aligned.c (the two-language chain),
+ * and the monolingual chain's stages for the sharded tasks (tools/shard_*.c).
  *
  * A recipe section becomes a stage's argv ("stage --key value ...") that
  * the stage's own cli_parse_X function parses, so a recipe means what the
@@ -54,5 +55,46 @@ int build_make_parents(const char *output);
 
 /* Runs an aligned recipe (its [build] has tgt-input). Returns the exit code. */
 int build_aligned(const build_cli *cli, mtp_recipe *recipe);
+
+/* A recipe whose [build] names a tgt-input (an aligned build): 1, else 0. */
+int build_recipe_is_aligned(const mtp_recipe *recipe);
+
+/* ---- the monolingual chain stage by stage, for sharded tasks ------------
+ * The same argv, the same parsers and the same stage objects as `mtprep
+ * build`, made one group at a time: a map task makes ingest .. filter, a
+ * write task dedup, assemble write. Stages are numbered as build runs them. */
+enum { BUILD_NORMALIZE, BUILD_SEGMENT, BUILD_FILTER, BUILD_DEDUP, BUILD_WRITE, BUILD_STAGES };
+
+typedef struct build build;
+
+/* Reads a monolingual recipe's sections as build does (inputs, output --
+ * out_override wins --, lang, every stage's argv); creates nothing. The
+ * recipe is borrowed and must outlive the build. *out is one static object
+ * per process. Returns 0 or the exit code (message printed). */
+int build_mono_load(const char *recipe_path, mtp_recipe *recipe, const char *out_override,
+                    build **out);
+
+int build_mono_input_count(const build *b);
+const char *build_mono_input(const build *b, int i);
+const char *build_mono_output(const build *b);
+
+/* Makes ingest (when with_ingest) and stages [first, limit) exactly as build
+ * makes them; write reads build_mono_upstream's BUILD_STAGES counts (ingest,
+ * normalize, segment, filter, dedup) at finish. Returns 0 or the exit code
+ * (message printed). */
+int build_mono_make(build *b, int with_ingest, int first, int limit);
+
+/* What build_mono_make made (NULL when not made); owned by the build. */
+mtp_ingest *build_mono_ingest(build *b);
+mtp_stage *build_mono_stage(build *b, int i);
+
+/* The [dedup] options as parsed (valid once dedup is made). */
+const mtp_dedup_options *build_mono_dedup_options(const build *b);
+
+/* The upstream counts write folds into the manifest: fill before finishing write. */
+mtp_counts *build_mono_upstream(build *b);
+
+/* Frees the stages and ingest made; the recipe stays the caller's. NULL does nothing. */
+void build_mono_release(build *b);
 
 #endif

@@ -1,7 +1,8 @@
 /* mtprep build RECIPE: the whole chain in one process.
  *
  * This file holds the command line, the shared recipe-to-argv helpers
- * (tools/build.h) and the monolingual chain; a recipe whose [build] names a
+ * (tools/build.h) and the monolingual chain, which sharded tasks also make
+ * stage by stage (build_mono_*, tools/shard_*.c); a recipe whose [build] names a
  * tgt-input is an aligned build, run by tools/build_aligned.c. Either way
  * build first creates the output directory's missing parents (mkdir -p),
  * which write alone refuses to do.
@@ -51,6 +52,8 @@ typedef struct build {
     mtp_normalize_options normalize_opts; /* parsed once; worker chains are made from them */
     mtp_segment_options segment_opts;
     mtp_filter_options filter_opts;
+    /* parsed with the stage; sharded tasks key records with it */
+    mtp_dedup_options dedup_opts;
     mtp_parallel *par; /* normalize..filter on worker threads, or NULL */
     int par_failed;    /* the failure came out of par: a chain's, or dedup's or write's */
 } build;
@@ -252,7 +255,7 @@ static int check_build_section(build *b)
         build_push_arg(w, b->lang)) {
         return cli_usage_error("build", "%s: too many [write] options", b->cli.recipe_path);
     }
-    return build_make_parents(b->output);
+    return 0;
 }
 
 /* ---- making the stages ------------------------------------------------- */
@@ -349,14 +352,12 @@ static int make_stage(build *b, int i, cli_common *common)
             st = mtp_filter_new(&b->filter_opts, &b->stages[i], &err);
         }
         break;
-    case ST_DEDUP: {
-        mtp_dedup_options o;
-        mtp_dedup_options_default(&o);
-        if ((rc = cli_parse_dedup(a->argc, a->argv, common, &o)) == 0) {
-            st = mtp_dedup_new(&o, &b->stages[i], &err);
+    case ST_DEDUP:
+        mtp_dedup_options_default(&b->dedup_opts);
+        if ((rc = cli_parse_dedup(a->argc, a->argv, common, &b->dedup_opts)) == 0) {
+            st = mtp_dedup_new(&b->dedup_opts, &b->stages[i], &err);
         }
         break;
-    }
     default: {
         mtp_write_options o;
         mtp_write_options_default(&o);
@@ -547,7 +548,7 @@ static void release(build *b)
 }
 
 /* A recipe whose [build] names a tgt-input builds an aligned corpus. */
-static int is_aligned(const mtp_recipe *recipe)
+int build_recipe_is_aligned(const mtp_recipe *recipe)
 {
     for (size_t i = 0; i < mtp_recipe_entry_count(recipe); i++) {
         const mtp_recipe_entry *e = mtp_recipe_entry_at(recipe, i);
@@ -572,7 +573,7 @@ int cmd_build(int argc, char **argv)
         cli_error("build", "%s", err.message);
         return cli_exit_code(st);
     }
-    if (is_aligned(b.recipe)) {
+    if (build_recipe_is_aligned(b.recipe)) {
         rc = build_aligned(&b.cli, b.recipe);
         mtp_recipe_free(b.recipe);
         return rc;
@@ -580,6 +581,9 @@ int cmd_build(int argc, char **argv)
     rc = collect_entries(&b);
     if (rc == 0) {
         rc = check_build_section(&b);
+    }
+    if (rc == 0) {
+        rc = build_make_parents(b.output);
     }
     if (rc == 0) {
         rc = make_all(&b);
@@ -592,4 +596,83 @@ int cmd_build(int argc, char **argv)
     }
     release(&b);
     return rc;
+}
+
+/* ---- the monolingual chain, stage by stage (sharded tasks) -------------- */
+
+int build_mono_load(const char *recipe_path, mtp_recipe *recipe, const char *out_override,
+                    build **out)
+{
+    static build shard_build; /* large; one per process, like cmd_build's */
+    build *b = &shard_build;
+    memset(b, 0, sizeof *b);
+    cli_common_default(&b->cli.common);
+    b->cli.recipe_path = recipe_path;
+    b->cli.out_override = out_override;
+    b->recipe = recipe;
+    int rc = collect_entries(b);
+    if (rc == 0) {
+        rc = check_build_section(b);
+    }
+    *out = rc == 0 ? b : NULL;
+    return rc;
+}
+
+int build_mono_input_count(const build *b)
+{
+    return b->input_count;
+}
+
+const char *build_mono_input(const build *b, int i)
+{
+    return b->inputs[i];
+}
+
+const char *build_mono_output(const build *b)
+{
+    return b->output;
+}
+
+int build_mono_make(build *b, int with_ingest, int first, int limit)
+{
+    int rc = with_ingest ? make_ingest(b) : 0;
+    for (int i = first; i < limit && rc == 0; i++) {
+        cli_common common;
+        cli_common_default(&common);
+        rc = make_stage(b, i, &common);
+    }
+    return rc;
+}
+
+mtp_ingest *build_mono_ingest(build *b)
+{
+    return b->ingest;
+}
+
+mtp_stage *build_mono_stage(build *b, int i)
+{
+    return b->stages[i];
+}
+
+const mtp_dedup_options *build_mono_dedup_options(const build *b)
+{
+    return &b->dedup_opts;
+}
+
+mtp_counts *build_mono_upstream(build *b)
+{
+    return b->upstream;
+}
+
+void build_mono_release(build *b)
+{
+    if (b == NULL) {
+        return;
+    }
+    for (int i = 0; i < ST_COUNT; i++) {
+        mtp_stage_free(b->stages[i]);
+        b->stages[i] = NULL;
+    }
+    mtp_ingest_free(b->ingest);
+    b->ingest = NULL;
 }

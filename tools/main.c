@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "shard.h"
 
 typedef struct command {
     const char *name;
@@ -24,6 +25,9 @@ static const command commands[] = {
     {"verify", cmd_verify, "recheck a corpus directory against its manifest"},
     {"stats", cmd_stats, "counts and length histograms of a record stream"},
     {"build", cmd_build, "run a whole recipe (ingest ... write) in one process"},
+    {"plan", cmd_plan, "plan a sharded run of a recipe (for Slurm, GNU parallel, ...)"},
+    {"task", cmd_task, "run one task (map, reduce, write, assemble) of a planned run"},
+    {"status", cmd_status, "show which tasks of a planned run are done"},
 };
 
 static void print_usage(FILE *out)

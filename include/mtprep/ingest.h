@@ -98,6 +98,27 @@ mtp_status mtp_ingest_new(const mtp_ingest_options *opts, mtp_ingest **out, mtp_
  * MTP_ERR_CODEC / MTP_ERR_IO for an unreadable input under fail, MTP_ERR_NOMEM. */
 mtp_status mtp_ingest_path(mtp_ingest *ing, const char *path, const mtp_sink *sink);
 
+/* One planned piece of an input file (sharded runs, `mtprep plan`): a
+ * whole file, or a run of whole lines of an uncompressed JSONL file. */
+typedef struct mtp_ingest_piece {
+    const char *path;    /* the file as a walk names it: ROOT/REL under a directory ROOT */
+    const char *root;    /* the directory argument it was found under (doc_ids are
+                            relative to it), or NULL for a file argument */
+    uint64_t offset;     /* first byte, a line start */
+    uint64_t length;     /* bytes */
+    uint64_t first_line; /* 1-based number of the line at offset, so FILE:LINE
+                            messages are those of mtp_ingest_path */
+    int first_piece;     /* nonzero for the piece at offset 0: only it counts "files"
+                            (and only its BOM is dropped) */
+} mtp_ingest_piece;
+
+/* Ingests one piece as mtp_ingest_path would ingest those bytes of the file
+ * within a walk: the records, counts and messages of all the pieces of a
+ * file, ingested in order, are those of the whole file. Returns as
+ * mtp_ingest_path; MTP_ERR_USAGE when path is "-" or does not start with
+ * root and '/'. */
+mtp_status mtp_ingest_range(mtp_ingest *ing, const mtp_ingest_piece *piece, const mtp_sink *sink);
+
 /* Counters: "in" (paragraphs found plus documents and inputs rejected), "out",
  * "dropped.*", then informative "stripped.*", "matched.*", "documents",
  * "files", "files_ignored" (names a directory walk does not read). */

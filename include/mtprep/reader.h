@@ -39,6 +39,17 @@ typedef struct mtp_reader mtp_reader;
 mtp_status mtp_reader_open(const char *path, const char *display_name, size_t max_line_bytes,
                            mtp_reader **out, mtp_error *err);
 
+/* Opens bytes [offset, offset + length) of the file `path` as an input of
+ * its own: one planned piece of a large uncompressed file (sharded runs,
+ * `mtprep plan`). The piece should start at a line start; its lines are
+ * numbered from first_line (the 1-based number, in the whole file, of the
+ * line at offset), line offsets are the file's, and a BOM is dropped only
+ * when offset is 0. A file shorter than offset + length simply ends early.
+ * Returns as mtp_reader_open, or MTP_ERR_IO when the seek fails. */
+mtp_status mtp_reader_open_range(const char *path, const char *display_name, uint64_t offset,
+                                 uint64_t length, uint64_t first_line, size_t max_line_bytes,
+                                 mtp_reader **out, mtp_error *err);
+
 /* Next line without its LF. Returns MTP_OK, MTP_END at end of input,
  * MTP_ERR_LIMIT for an over-long line (skipped; call again), MTP_ERR_CODEC
  * or MTP_ERR_IO (message in mtp_reader_error; further reads return MTP_END). */

@@ -616,6 +616,108 @@ static void directory_walk_is_sorted_with_relative_ids(void **state)
     test_collector_release(&r.out);
 }
 
+/* ---- planned pieces (sharded runs) ----------------------------------------- */
+
+/* Ingests the pieces in order with one ingester. */
+static void run_pieces(const mtp_ingest_options *opts, const mtp_ingest_piece *pieces,
+                       size_t count, run_result *r)
+{
+    mtp_ingest *ing = NULL;
+    mtp_error err = {{0}};
+    assert_status(mtp_ingest_new(opts, &ing, &err), MTP_OK, err.message);
+    const mtp_sink sink = test_collector_sink(&r->out);
+    r->status = MTP_OK;
+    for (size_t i = 0; i < count && r->status == MTP_OK; i++) {
+        r->status = mtp_ingest_range(ing, &pieces[i], &sink);
+    }
+    r->counts = *mtp_ingest_counts(ing);
+    snprintf(r->error, sizeof r->error, "%s", mtp_ingest_error(ing));
+    mtp_ingest_free(ing);
+}
+
+/* Three documents of 30 bytes a line: line 2 starts at byte 30, the blank
+ * line 3 at 60, line 4 at 61; 91 bytes. */
+static const char three_docs[] = "{\"id\": \"d1\", \"text\": \"Satu.\"}\n"
+                                 "{\"id\": \"d2\", \"text\": \"Dua.\"}\n\n"
+                                 "{\"id\": \"d3\", \"text\": \"Tiga.\"}\n";
+
+static void pieces_in_order_equal_the_whole_file(void **state)
+{
+    (void)state;
+    char dir[300];
+    snprintf(dir, sizeof dir, "%s", test_temp_dir());
+    write_in(dir, "news.jsonl", three_docs);
+    char path[400];
+    snprintf(path, sizeof path, "%s/news.jsonl", dir);
+    const mtp_ingest_piece pieces[2] = {{path, dir, 0, 30, 1, 1}, {path, dir, 30, 61, 2, 0}};
+    const mtp_ingest_options opts = defaults();
+    run_result whole, cut;
+    run_one(&opts, dir, &whole);
+    run_pieces(&opts, pieces, 2, &cut);
+    assert_status(cut.status, MTP_OK, cut.error);
+    assert_string_equal(cut.out.text, "d1\t1\tSatu.\nd2\t1\tDua.\nd3\t1\tTiga.\n");
+    assert_string_equal(cut.out.text, whole.out.text);
+    expect_count(&cut, "files", 1);
+    expect_count(&cut, "documents", 3);
+    expect_count(&cut, "out", 3);
+    test_collector_release(&whole.out);
+    test_collector_release(&cut.out);
+}
+
+static void piece_mid_file_names_the_file_line(void **state)
+{
+    (void)state;
+    char dir[300];
+    snprintf(dir, sizeof dir, "%s", test_temp_dir());
+    write_in(dir, "bad.jsonl", "{\"id\": \"a\", \"text\": \"A.\"}\n\n{not json}\n");
+    char path[400];
+    snprintf(path, sizeof path, "%s/bad.jsonl", dir);
+    const mtp_ingest_piece piece = {path, NULL, 26, 12, 2, 0}; /* the blank line 2 on */
+    const mtp_ingest_options opts = failing();
+    run_result r;
+    run_pieces(&opts, &piece, 1, &r);
+    assert_status(r.status, MTP_ERR_INPUT, r.error);
+    char want[600];
+    snprintf(want, sizeof want, "%s:3: malformed_json", path);
+    assert_non_null(strstr(r.error, want));
+    expect_count(&r, "files", 0);
+    test_collector_release(&r.out);
+}
+
+static void piece_doc_id_is_relative_to_its_root(void **state)
+{
+    (void)state;
+    char dir[300];
+    snprintf(dir, sizeof dir, "%s", test_temp_dir());
+    char sub[400];
+    snprintf(sub, sizeof sub, "%s/2022", dir);
+    assert_int_equal(mkdir(sub, 0755), 0);
+    char path[500], root[320];
+    snprintf(root, sizeof root, "%s/", dir); /* a trailing slash, as a recipe may give it */
+    write_in(dir, "2022/x.txt", "Judul\n\nIsi berita.\n");
+    snprintf(path, sizeof path, "%s/2022/x.txt", dir);
+    const mtp_ingest_piece piece = {path, root, 0, 19, 1, 1};
+    const mtp_ingest_options opts = defaults();
+    run_result r;
+    run_pieces(&opts, &piece, 1, &r);
+    assert_status(r.status, MTP_OK, r.error);
+    assert_string_equal(r.out.text, "2022/x\t1\tJudul\n2022/x\t2\tIsi berita.\n");
+    expect_count(&r, "files", 1);
+    test_collector_release(&r.out);
+}
+
+static void piece_outside_its_root_is_refused(void **state)
+{
+    (void)state;
+    const mtp_ingest_piece piece = {"/elsewhere/a.txt", "/data", 0, 1, 1, 1};
+    const mtp_ingest_options opts = defaults();
+    run_result r;
+    run_pieces(&opts, &piece, 1, &r);
+    assert_status(r.status, MTP_ERR_USAGE, r.error);
+    assert_string_equal(r.error, "/elsewhere/a.txt: not a file under /data");
+    test_collector_release(&r.out);
+}
+
 /* ---- allocation failures ------------------------------------------------ */
 
 static mtp_status run_once(const char *path)
@@ -978,6 +1080,10 @@ int main(void)
         cmocka_unit_test(truncated_gzip_skip_keeps_going),
         cmocka_unit_test(truncated_gzip_fail_reports_codec_error),
         cmocka_unit_test(directory_walk_is_sorted_with_relative_ids),
+        cmocka_unit_test(pieces_in_order_equal_the_whole_file),
+        cmocka_unit_test(piece_mid_file_names_the_file_line),
+        cmocka_unit_test(piece_doc_id_is_relative_to_its_root),
+        cmocka_unit_test(piece_outside_its_root_is_refused),
         cmocka_unit_test(every_allocation_failure_is_nomem),
         cmocka_unit_test(jsonl_scan_plain_strings),
         cmocka_unit_test(jsonl_scan_simple_escapes),

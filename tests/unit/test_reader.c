@@ -259,6 +259,89 @@ static void read_all_returns_whole_file(void **state)
     mtp_reader_close(r);
 }
 
+/* ---- byte ranges (planned pieces of a sharded run) ------------------------ */
+
+static mtp_reader *open_range(const char *data, uint64_t offset, uint64_t length,
+                              uint64_t first_line)
+{
+    const char *path = test_write_file("range.jsonl", data, strlen(data));
+    assert_non_null(path);
+    mtp_reader *r = NULL;
+    mtp_error err = {{0}};
+    assert_status(mtp_reader_open_range(path, "range.jsonl", offset, length, first_line,
+                                        TEST_MAX_LINE, &r, &err),
+                  MTP_OK, err.message);
+    return r;
+}
+
+static void range_mid_file_has_its_lines_and_numbers(void **state)
+{
+    (void)state;
+    /* lines: "one" 0..3, "two" 4..7, "three" 8..13, "four" 14..18 */
+    mtp_reader *r = open_range("one\ntwo\nthree\nfour\n", 4, 10, 2);
+    const char *line = NULL;
+    size_t len = 0;
+    assert_status(mtp_reader_next_line(r, &line, &len), MTP_OK, mtp_reader_error(r));
+    assert_int_equal(len, 3);
+    assert_memory_equal(line, "two", 3);
+    assert_int_equal(mtp_reader_line_number(r), 2);
+    assert_int_equal(mtp_reader_line_offset(r), 4);
+    assert_string_equal(mtp_reader_where(r), "range.jsonl:2");
+    assert_status(mtp_reader_next_line(r, &line, &len), MTP_OK, mtp_reader_error(r));
+    assert_int_equal(len, 5);
+    assert_memory_equal(line, "three", 5);
+    assert_int_equal(mtp_reader_line_number(r), 3);
+    assert_int_equal(mtp_reader_line_offset(r), 8);
+    assert_status(mtp_reader_next_line(r, &line, &len), MTP_END, mtp_reader_error(r));
+    mtp_reader_close(r);
+}
+
+static void range_to_end_without_final_newline(void **state)
+{
+    (void)state;
+    mtp_reader *r = open_range("a\nb\nlast", 4, 4, 3);
+    char got[64];
+    assert_status(read_lines(r, got, sizeof got), MTP_END, mtp_reader_error(r));
+    assert_string_equal(got, "last");
+    assert_int_equal(mtp_reader_line_number(r), 3);
+    mtp_reader_close(r);
+}
+
+static void range_keeps_a_bom_past_offset_zero(void **state)
+{
+    (void)state;
+    mtp_reader *r = open_range("x\n\xEF\xBB\xBFy\n", 2, 6, 2);
+    char got[64];
+    assert_status(read_lines(r, got, sizeof got), MTP_END, mtp_reader_error(r));
+    assert_string_equal(got, "\xEF\xBB\xBFy");
+    mtp_reader_close(r);
+    r = open_range("\xEF\xBB\xBFx\ny\n", 0, 5, 1);
+    assert_status(read_lines(r, got, sizeof got), MTP_END, mtp_reader_error(r));
+    assert_string_equal(got, "x");
+    mtp_reader_close(r);
+}
+
+static void range_of_length_zero_is_empty(void **state)
+{
+    (void)state;
+    mtp_reader *r = open_range("a\nb\n", 2, 0, 2);
+    char got[64];
+    assert_status(read_lines(r, got, sizeof got), MTP_END, mtp_reader_error(r));
+    assert_string_equal(got, "");
+    assert_int_equal(mtp_reader_line_number(r), 1);
+    mtp_reader_close(r);
+}
+
+static void range_past_a_short_file_ends_early(void **state)
+{
+    (void)state;
+    mtp_reader *r = open_range("a\nb\n", 2, 100, 2);
+    char got[64];
+    assert_status(read_lines(r, got, sizeof got), MTP_END, mtp_reader_error(r));
+    assert_string_equal(got, "b");
+    mtp_reader_close(r);
+}
+
 static void records_skip_counts_each_reason(void **state)
 {
     (void)state;
@@ -314,6 +397,11 @@ int main(void)
         cmocka_unit_test(truncated_gzip),
         cmocka_unit_test(unreadable_file),
         cmocka_unit_test(read_all_returns_whole_file),
+        cmocka_unit_test(range_mid_file_has_its_lines_and_numbers),
+        cmocka_unit_test(range_to_end_without_final_newline),
+        cmocka_unit_test(range_keeps_a_bom_past_offset_zero),
+        cmocka_unit_test(range_of_length_zero_is_empty),
+        cmocka_unit_test(range_past_a_short_file_ends_early),
         cmocka_unit_test(records_skip_counts_each_reason),
         cmocka_unit_test(records_fail_names_file_and_line),
     };

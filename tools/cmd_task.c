@@ -1,0 +1,165 @@
+/* mtprep task STAGE RUN RANK: one rank of a planned sharded run.
+ *
+ * The engine (tools/slurm, tools/parallel, or a shell loop) runs every map
+ * rank, then every reduce rank, every write rank, and assemble 0. A rank
+ * whose marker RUN/done/STAGE/RRRRR holds the plan's digest is done and
+ * returns at once; any other rank is (re)done whole in the plan's working
+ * directory, its outputs written under temporary names and renamed, its
+ * marker last. So a killed task leaves no marker, and re-running the
+ * missing ranks repairs the run.
+ *
+ * Memory: see each stage's file (tools/shard_map.c, shard_reduce.c,
+ * shard_write.c).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "shard.h"
+
+static const char usage[] =
+    "Usage: mtprep task [OPTIONS] STAGE RUN RANK\n"
+    "\n"
+    "Runs one rank of a run planned with 'mtprep plan'. STAGE is one of:\n"
+    "  map K       shard K's ingest .. filter: records and partitioned dedup keys\n"
+    "              (memory: the stages' own, plus 16 bytes per record of the shard)\n"
+    "  reduce P    partition P's duplicates: a merge of every shard's keys\n"
+    "              (memory: one read buffer per shard, 16 bytes per duplicate)\n"
+    "  write K     shard K's records without its duplicates, through dedup\n"
+    "              (memory: 8 bytes per duplicate of the shard, plus dedup's own)\n"
+    "  assemble 0  the corpus directory, byte for byte the one 'mtprep build' writes\n"
+    "\n"
+    "Ranks run in any order within a stage; a stage needs every rank of the one\n"
+    "before it (reduce: all maps; write: all reduces; assemble: all writes). A rank\n"
+    "already done under the current plan does nothing; any other is redone whole,\n"
+    "its completion marker written last. Tasks run in the directory the plan was\n"
+    "made in, so the recipe's relative paths mean what they meant there.\n"
+    "\n"
+    "Options:\n"
+    "  -q, --quiet   no summary lines\n"
+    "      --help    this help\n";
+
+/* STAGE, RUN and RANK, checked against the plan. */
+typedef struct task_args {
+    int stage;
+    const char *run;
+    unsigned rank;
+} task_args;
+
+static int parse_options(int argc, char **argv, shard_task *t, task_args *a)
+{
+    static const struct option options[] = {{"quiet", no_argument, NULL, 'q'},
+                                            {"help", no_argument, NULL, CLI_OPT_HELP},
+                                            {NULL, 0, NULL, 0}};
+    cli_getopt_reset();
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":q", options, NULL)) != -1) {
+        if (opt == CLI_OPT_HELP) {
+            fputs(usage, stdout);
+            return CLI_HELP_SHOWN;
+        }
+        if (opt != 'q') {
+            return cli_option_error("task", opt, argv);
+        }
+        t->quiet = 1;
+    }
+    if (argc - optind != 3) {
+        return cli_usage_error("task", "expected STAGE RUN RANK");
+    }
+    a->stage = shard_stage_index(argv[optind]);
+    if (a->stage < 0) {
+        return cli_usage_error("task", "unknown stage '%s' (map, reduce, write, assemble)",
+                               argv[optind]);
+    }
+    a->run = argv[optind + 1];
+    unsigned long long rank = 0;
+    if (cli_parse_uint(argv[optind + 2], SHARD_MAX_SHARDS, &rank) != 0) {
+        return cli_usage_error("task", "RANK must be a number, not '%s'", argv[optind + 2]);
+    }
+    a->rank = (unsigned)rank;
+    return 0;
+}
+
+/* Loads the plan with RUN made absolute (tasks chdir to the plan's workdir). */
+static int load_plan(shard_task *t, const task_args *a)
+{
+    char cwd[PATH_MAX];
+    if (a->run[0] != '/' && getcwd(cwd, sizeof cwd) == NULL) {
+        cli_error("task", "cannot name the working directory: %s", strerror(errno));
+        return CLI_EXIT_FAILURE;
+    }
+    const int too_long = a->run[0] == '/' ? shard_path(t->run, "%s", a->run)
+                                          : shard_path(t->run, "%s/%s", cwd, a->run);
+    if (too_long) {
+        cli_error("task", "%s: path too long", a->run);
+        return CLI_EXIT_FAILURE;
+    }
+    int rc = shard_plan_load(&t->plan, t->run, "task");
+    const unsigned ranks = rc == 0 ? shard_stage_ranks(&t->plan, a->stage) : 0;
+    if (rc == 0 && a->rank >= ranks) {
+        rc = cli_usage_error("task", "%s has ranks 0 to %u under this plan, not %u",
+                             shard_stage_names[a->stage], ranks - 1, a->rank);
+    }
+    return rc;
+}
+
+/* A stale marker (another plan's) goes first: the rank is redone whole. */
+static void drop_stale_marker(const shard_task *t, const task_args *a)
+{
+    char path[SHARD_PATH_CAPACITY];
+    if (shard_path(path, "%s/done/%s/%05u", t->run, shard_stage_names[a->stage], a->rank) == 0) {
+        unlink(path);
+    }
+}
+
+static int run_stage(shard_task *t, const task_args *a)
+{
+    if (!t->plan.same_versions) {
+        cli_error("task",
+                  "%s/plan.json was made by another mtprep, ICU or zstd version than "
+                  "this mtprep %s (ICU %s, zstd %s); plan again with this binary",
+                  t->run, mtp_version(), mtp_icu_version(), mtp_zstd_version());
+        return CLI_EXIT_FAILURE;
+    }
+    if (chdir(t->plan.workdir) != 0) {
+        cli_error("task", "%s: cannot enter the plan's working directory: %s", t->plan.workdir,
+                  strerror(errno));
+        return CLI_EXIT_FAILURE;
+    }
+    switch (a->stage) {
+    case 0:
+        return shard_task_map(t, a->rank);
+    case 1:
+        return shard_task_reduce(t, a->rank);
+    case 2:
+        return shard_task_write(t, a->rank);
+    default:
+        return shard_task_assemble(t);
+    }
+}
+
+int cmd_task(int argc, char **argv)
+{
+    static shard_task t; /* large: the run path */
+    memset(&t, 0, sizeof t);
+    task_args a = {0, NULL, 0};
+    int rc = parse_options(argc, argv, &t, &a);
+    if (rc != 0) {
+        return rc == CLI_HELP_SHOWN ? CLI_EXIT_OK : rc;
+    }
+    rc = load_plan(&t, &a);
+    if (rc == 0 && shard_marker_done(&t.plan, t.run, a.stage, a.rank)) {
+        if (!t.quiet) {
+            fprintf(stderr, "mtprep task: %s %05u already done\n", shard_stage_names[a.stage],
+                    a.rank);
+        }
+    } else if (rc == 0) {
+        drop_stale_marker(&t, &a);
+        rc = run_stage(&t, &a);
+    }
+    shard_plan_release(&t.plan);
+    return rc;
+}
