@@ -342,9 +342,30 @@ static mtp_status remove_if_present(const char *dir, const char *name, mtp_error
     return MTP_OK;
 }
 
+/* Removes OUT's temporaries (NAME.PID.tmp-mtprep, the train spool) that a
+ * killed run left: their process ids make them names no later run reuses. */
+static mtp_status remove_stale_temporaries(const char *dir, mtp_error *err)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        return mtp_error_set(err, MTP_ERR_IO, "%s: cannot list: %s", dir, strerror(errno));
+    }
+    const size_t suffix = strlen(MTP_TEMP_SUFFIX);
+    mtp_status st = MTP_OK;
+    const struct dirent *e = NULL;
+    while (st == MTP_OK && (e = readdir(d)) != NULL) {
+        const size_t n = strlen(e->d_name);
+        if (n > suffix && strcmp(e->d_name + n - suffix, MTP_TEMP_SUFFIX) == 0) {
+            st = remove_if_present(dir, e->d_name, err);
+        }
+    }
+    closedir(d);
+    return st;
+}
+
 /* Creates OUT if missing; removes an old manifest and checksums first, so
  * that whatever happens next, OUT never looks like a complete corpus made
- * of old and new files. */
+ * of old and new files, and the temporaries of a killed run. */
 static mtp_status prepare_dir(const char *dir, mtp_error *err)
 {
     if (strlen(dir) + 1 + MTP_FILE_NAME_CAPACITY + 32 > PATH_CAPACITY) {
@@ -361,7 +382,7 @@ static mtp_status prepare_dir(const char *dir, mtp_error *err)
     if (st == MTP_OK) {
         st = remove_if_present(dir, MTP_SUMS_NAME, err);
     }
-    return st;
+    return st == MTP_OK ? remove_stale_temporaries(dir, err) : st;
 }
 
 /* Opens OUT/NAME (temporary name until commit), with a SHA-256 of its bytes

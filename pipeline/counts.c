@@ -1,6 +1,7 @@
 /* Named counters kept in insertion order, with a one-line summary and a
  * JSON form that later stages (write, build) fold into the manifest. */
 #include "mtprep/counts.h"
+#include "mtprep/writer.h"
 
 #include <assert.h>
 #include <inttypes.h>
@@ -131,7 +132,7 @@ static json_t *counts_to_json(const mtp_counts *c)
 mtp_status mtp_counts_save_json(const mtp_counts *c, const char *path)
 {
     char tmp[4096];
-    if (snprintf(tmp, sizeof tmp, "%s.tmp-mtprep", path) >= (int)sizeof tmp) {
+    if (mtp_temp_name(path, tmp, sizeof tmp) != 0) {
         return MTP_ERR_IO;
     }
     json_t *root = counts_to_json(c);

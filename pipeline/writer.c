@@ -29,7 +29,7 @@
 
 #include "mtprep/alloc.h"
 
-#define TMP_SUFFIX ".tmp-mtprep"
+#define TMP_NAME_EXTRA 32 /* ".PID" + MTP_TEMP_SUFFIX */
 #define MAX_OPEN_TEMPORARIES 64
 #define STAGE_BYTES (128u * 1024u)       /* input gathered before compressing or writing */
 #define FILE_BUFFER_BYTES (256u * 1024u) /* stdio buffer of a file we open */
@@ -39,7 +39,7 @@ struct mtp_writer {
     int is_stdout;
     int committed;
     char path[4096];
-    char tmp_path[4096 + sizeof TMP_SUFFIX];
+    char tmp_path[4096 + TMP_NAME_EXTRA];
     ZSTD_CCtx *zstd;
     char *zbuf;             /* compressed staging */
     size_t zbuf_capacity;
@@ -57,6 +57,12 @@ struct mtp_writer {
 /* ---- temporaries for signal cleanup ------------------------------------ */
 
 static const char *volatile temporaries[MAX_OPEN_TEMPORARIES];
+
+int mtp_temp_name(const char *path, char *dst, size_t capacity)
+{
+    const int n = snprintf(dst, capacity, "%s.%ld" MTP_TEMP_SUFFIX, path, (long)getpid());
+    return n >= 0 && (size_t)n < capacity ? 0 : -1;
+}
 
 static void register_temporary(const char *path)
 {
@@ -109,7 +115,9 @@ static mtp_status open_file(mtp_writer *w, const char *path)
         return MTP_OK;
     }
     snprintf(w->path, sizeof w->path, "%s", path);
-    snprintf(w->tmp_path, sizeof w->tmp_path, "%s" TMP_SUFFIX, path);
+    if (mtp_temp_name(path, w->tmp_path, sizeof w->tmp_path) != 0) {
+        return fail(w, MTP_ERR_IO, "cannot create", "name too long");
+    }
     w->file = fopen(w->tmp_path, "wb");
     if (w->file == NULL) {
         return fail(w, MTP_ERR_IO, "cannot create", strerror(errno));

@@ -21,9 +21,10 @@
  *
  * Every file is written under a temporary name and renamed only when
  * complete; MANIFEST.json and SHA256SUMS come last. mtp_write_new removes an
- * old OUT/MANIFEST.json and OUT/SHA256SUMS before anything else, so a run
- * that fails never leaves a directory that looks complete (nor a mix of old
- * and new files under an old manifest). Empty splits get empty files.
+ * old OUT/MANIFEST.json and OUT/SHA256SUMS before anything else (and any
+ * *.tmp-mtprep file a killed run left in OUT), so a run that fails never
+ * leaves a directory that looks complete (nor a mix of old and new files
+ * under an old manifest). Empty splits get empty files.
  *
  * Memory: mem_bytes bounds, together, the cluster map (<= 64 bytes per
  * document whose cluster id is not its own doc_id, growth included: O(lines

@@ -1,11 +1,12 @@
 /* Streaming output: bytes to a file or stdout, optionally zstd-compressed,
  * with running SHA-256, line and byte counts.
  *
- * A file output is written under "PATH.tmp-mtprep" and renamed to PATH by
- * mtp_writer_commit only when everything was written, flushed and closed
- * without error; mtp_writer_abort (or freeing an uncommitted writer) removes
- * the temporary. Errors are sticky: the first failure is kept and reported by
- * every later call, so callers may check once at commit.
+ * A file output is written under "PATH.PID.tmp-mtprep" (mtp_temp_name) and
+ * renamed to PATH by mtp_writer_commit only when everything was written,
+ * flushed and closed without error; mtp_writer_abort (or freeing an
+ * uncommitted writer) removes the temporary. Errors are sticky: the first
+ * failure is kept and reported by every later call, so callers may check
+ * once at commit.
  *
  * Compression: ZSTD_CStream with the given level, single-threaded (so the
  * bytes never depend on the thread count), checksummed frames.
@@ -22,6 +23,15 @@
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* Every temporary name mtprep writes ends in this, so one glob finds leftovers. */
+#define MTP_TEMP_SUFFIX ".tmp-mtprep"
+
+/* The temporary name of PATH: "PATH.PID.tmp-mtprep". The process id keeps
+ * two processes that write one PATH at once (a task run twice) out of each
+ * other's file; each renames a complete one. Returns 0, or -1 when the name
+ * does not fit `capacity` bytes. */
+int mtp_temp_name(const char *path, char *dst, size_t capacity);
 
 typedef struct mtp_writer mtp_writer;
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zstd.h>
 
 static char *slurp(const char *path, size_t *len)
@@ -24,7 +25,7 @@ static void plain_file_appears_only_on_commit(void **state)
     (void)state;
     char path[512], tmp[600];
     snprintf(path, sizeof path, "%s/out.txt", test_temp_dir());
-    snprintf(tmp, sizeof tmp, "%s.tmp-mtprep", path);
+    assert_int_equal(mtp_temp_name(path, tmp, sizeof tmp), 0);
     mtp_writer_options opts = {0, 1};
     mtp_writer *w = NULL;
     assert_status(mtp_writer_open(path, &opts, &w, NULL, 0), MTP_OK, "");
@@ -42,12 +43,22 @@ static void plain_file_appears_only_on_commit(void **state)
     mtp_writer_free(w);
 }
 
+static void temp_name_holds_the_process_id(void **state)
+{
+    (void)state;
+    char want[64], got[64];
+    snprintf(want, sizeof want, "dir/a.zst.%ld.tmp-mtprep", (long)getpid());
+    assert_int_equal(mtp_temp_name("dir/a.zst", got, sizeof got), 0);
+    assert_string_equal(got, want);
+    assert_int_equal(mtp_temp_name("dir/a.zst", got, 12), -1);
+}
+
 static void uncommitted_writer_leaves_nothing(void **state)
 {
     (void)state;
     char path[512], tmp[600];
     snprintf(path, sizeof path, "%s/out.txt", test_temp_dir());
-    snprintf(tmp, sizeof tmp, "%s.tmp-mtprep", path);
+    assert_int_equal(mtp_temp_name(path, tmp, sizeof tmp), 0);
     mtp_writer *w = NULL;
     assert_status(mtp_writer_open(path, NULL, &w, NULL, 0), MTP_OK, "");
     mtp_writer_put_line(w, "abc", 3);
@@ -205,6 +216,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(plain_file_appears_only_on_commit),
+        cmocka_unit_test(temp_name_holds_the_process_id),
         cmocka_unit_test(uncommitted_writer_leaves_nothing),
         cmocka_unit_test(zstd_output_round_trips),
         cmocka_unit_test(staged_lines_and_bytes_count_before_commit),
