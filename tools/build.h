@@ -97,4 +97,58 @@ mtp_counts *build_mono_upstream(build *b);
 /* Frees the stages and ingest made; the recipe stays the caller's. NULL does nothing. */
 void build_mono_release(build *b);
 
+/* ---- the aligned chain in pieces, for sharded tasks ---------------------
+ * As above for an aligned recipe (tools/build_aligned.c): a map task makes
+ * and runs each side's front (ingest, normalize, segment) into a spool, the
+ * align task the aligner and filter (and dedup, for its key options), a
+ * write task dedup, assemble write. Sides and tail stages are numbered as
+ * build runs them; the upstream counts are named and ordered as build's:
+ * ingest.SRC normalize.SRC segment.SRC ingest.TGT normalize.TGT segment.TGT
+ * align filter dedup. */
+enum { BUILD_SIDE_SRC, BUILD_SIDE_TGT, BUILD_SIDES };
+enum { BUILD_FRONT_INGEST, BUILD_FRONT_NORMALIZE, BUILD_FRONT_SEGMENT, BUILD_FRONTS };
+enum { BUILD_TAIL_FILTER, BUILD_TAIL_DEDUP, BUILD_TAIL_WRITE, BUILD_TAILS };
+#define BUILD_ALIGNED_UPSTREAM (BUILD_SIDES * BUILD_FRONTS + 1 + BUILD_TAIL_WRITE)
+
+typedef struct aligned aligned;
+
+/* Feeds a side's ingest instead of reading its inputs whole (a shard's pieces). */
+typedef mtp_status (*build_side_feed)(void *ctx, mtp_ingest *ingest, const mtp_sink *sink);
+
+/* Reads an aligned recipe's sections as build does; creates nothing. The
+ * recipe is borrowed; *out is one static object per process. Returns 0 or
+ * the exit code (message printed). */
+int build_aligned_load(const char *recipe_path, mtp_recipe *recipe, const char *out_override,
+                       aligned **out);
+int build_aligned_input_count(const aligned *a, int side_index);
+const char *build_aligned_input(const aligned *a, int side_index, int i);
+const char *build_aligned_output(const aligned *a);
+const char *build_aligned_lang(const aligned *a, int side_index);
+
+/* Makes one side's ingest, normalize and segment. Returns 0 or the exit code. */
+int build_aligned_make_side(aligned *a, int side_index);
+
+/* Runs the made side into spool_path (compressed when opts say so), fed by
+ * feed(ctx, ...) or, when feed is NULL, by the side's inputs. Returns 0 or
+ * the exit code (message printed). */
+int build_aligned_run_side(aligned *a, int side_index, const char *spool_path,
+                           const mtp_writer_options *opts, build_side_feed feed, void *ctx);
+
+/* A made side's counts: BUILD_FRONT_INGEST, _NORMALIZE or _SEGMENT. */
+const mtp_counts *build_aligned_front_counts(const aligned *a, int side_index, int stage);
+
+/* Makes the aligner (when with_aligner) and tail stages [first, limit);
+ * write reads build_aligned_upstream at finish. Returns 0 or the exit code. */
+int build_aligned_make_tail(aligned *a, int with_aligner, int first, int limit);
+
+/* What was made (NULL when not), owned by the aligned build. */
+mtp_aligner *build_aligned_aligner(aligned *a);
+mtp_stage *build_aligned_tail(aligned *a, int t);
+size_t build_aligned_max_line_bytes(const aligned *a);                  /* align's reader limit */
+const mtp_dedup_options *build_aligned_dedup_options(const aligned *a); /* once dedup is made */
+mtp_counts *build_aligned_upstream(aligned *a); /* BUILD_ALIGNED_UPSTREAM entries */
+
+/* Frees what was made; NULL does nothing. */
+void build_aligned_release(aligned *a);
+
 #endif

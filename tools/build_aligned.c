@@ -34,6 +34,10 @@
  * Counts: every stage's counts go to the summary and MANIFEST.json under
  * distinct names: ingest.LANG, normalize.LANG, segment.LANG for each side,
  * then align, filter, dedup and write.
+ *
+ * Sharded runs (tools/shard_align.c, shard_write.c) make the same stages
+ * from the same argv through the build_aligned_* functions at the end: a
+ * side fed a shard's pieces into a spool, align and filter, dedup, write.
  */
 #include <errno.h>
 #include <signal.h>
@@ -70,6 +74,9 @@ typedef struct side {
     mtp_parallel *par; /* normalize -> segment on worker threads, or NULL */
     int par_failed;
     mtp_writer *spool;
+    const mtp_writer_options *spool_opts; /* NULL: plain (build's spools) */
+    build_side_feed feed;                 /* NULL: ingest every input whole */
+    void *feed_ctx;
     mtp_sink to_normalize, to_segment, to_spool;
 } side;
 
@@ -84,6 +91,7 @@ typedef struct aligned {
     cli_common align_common; /* its --max-line-bytes reads the spools */
     mtp_aligner *aligner;
     mtp_filter_options filter_opts;
+    mtp_dedup_options dedup_opts; /* sharded tasks key pairs with it */
     mtp_stage *tail[T_COUNT];
     mtp_parallel *filter_par; /* filter on worker threads, or NULL */
     int filter_par_failed;
@@ -446,10 +454,9 @@ static int make_tail_stage(aligned *a, int t)
         rc = cli_parse_filter(args->argc, args->argv, &common, &a->filter_opts);
         st = rc == 0 ? mtp_filter_new(&a->filter_opts, &a->tail[t], &err) : MTP_OK;
     } else if (t == T_DEDUP) {
-        mtp_dedup_options o;
-        mtp_dedup_options_default(&o);
-        rc = cli_parse_dedup(args->argc, args->argv, &common, &o);
-        st = rc == 0 ? mtp_dedup_new(&o, &a->tail[t], &err) : MTP_OK;
+        mtp_dedup_options_default(&a->dedup_opts);
+        rc = cli_parse_dedup(args->argc, args->argv, &common, &a->dedup_opts);
+        st = rc == 0 ? mtp_dedup_new(&a->dedup_opts, &a->tail[t], &err) : MTP_OK;
     } else {
         mtp_write_options o;
         mtp_write_options_default(&o);
@@ -562,7 +569,10 @@ static int report_side_error(const side *s, mtp_status st, const mtp_error *err)
 static mtp_status feed_side(side *s)
 {
     mtp_status st = MTP_OK;
-    for (int i = 0; i < s->input_count && st == MTP_OK; i++) {
+    if (s->feed != NULL) {
+        st = s->feed(s->feed_ctx, s->ingest, &s->to_normalize);
+    }
+    for (int i = 0; s->feed == NULL && i < s->input_count && st == MTP_OK; i++) {
         st = mtp_ingest_path(s->ingest, s->inputs[i], &s->to_normalize);
     }
     if (s->par != NULL) {
@@ -581,7 +591,8 @@ static int run_side(const aligned *a, side *s, const char *spool_path)
     s->to_normalize = (mtp_sink){side_to_normalize, s};
     s->to_segment = (mtp_sink){side_to_segment, s};
     s->to_spool = (mtp_sink){side_to_spool, s};
-    mtp_status st = mtp_writer_open(spool_path, NULL, &s->spool, err.message, sizeof err.message);
+    mtp_status st =
+        mtp_writer_open(spool_path, s->spool_opts, &s->spool, err.message, sizeof err.message);
     if (st == MTP_OK && a->cli->common.threads > 1) {
         st = start_side_workers(a, s, &err);
     }
@@ -795,4 +806,107 @@ int build_aligned(const build_cli *cli, mtp_recipe *recipe)
         remove_spools();
     }
     return rc;
+}
+
+/* ---- the aligned chain in pieces, for sharded tasks --------------------- */
+
+int build_aligned_load(const char *recipe_path, mtp_recipe *recipe, const char *out_override,
+                       aligned **out)
+{
+    static build_cli cli;
+    static aligned a; /* one per process, like build_aligned's */
+    memset(&cli, 0, sizeof cli);
+    memset(&a, 0, sizeof a);
+    cli_common_default(&cli.common);
+    cli.recipe_path = recipe_path;
+    cli.out_override = out_override;
+    a.cli = &cli;
+    a.recipe = recipe;
+    int rc = collect_build_section(&a);
+    rc = rc == 0 ? collect_stage_sections(&a) : rc;
+    rc = rc == 0 ? finish_args(&a) : rc; /* align's two spool names stay empty */
+    *out = rc == 0 ? &a : NULL;
+    return rc;
+}
+
+int build_aligned_input_count(const aligned *a, int side_index)
+{
+    return a->sides[side_index].input_count;
+}
+
+const char *build_aligned_input(const aligned *a, int side_index, int i)
+{
+    return a->sides[side_index].inputs[i];
+}
+
+const char *build_aligned_output(const aligned *a)
+{
+    return a->output;
+}
+
+const char *build_aligned_lang(const aligned *a, int side_index)
+{
+    return a->sides[side_index].lang;
+}
+
+int build_aligned_make_side(aligned *a, int side_index)
+{
+    return make_side(&a->sides[side_index]);
+}
+
+int build_aligned_run_side(aligned *a, int side_index, const char *spool_path,
+                           const mtp_writer_options *opts, build_side_feed feed, void *ctx)
+{
+    side *s = &a->sides[side_index];
+    s->spool_opts = opts;
+    s->feed = feed;
+    s->feed_ctx = ctx;
+    return run_side(a, s, spool_path);
+}
+
+const mtp_counts *build_aligned_front_counts(const aligned *a, int side_index, int stage)
+{
+    const side *s = &a->sides[side_index];
+    return stage == F_INGEST ? mtp_ingest_counts(s->ingest) : mtp_stage_counts(s->stages[stage]);
+}
+
+int build_aligned_make_tail(aligned *a, int with_aligner, int first, int limit)
+{
+    int rc = with_aligner ? make_aligner(a) : 0;
+    for (int t = first; t < limit && rc == 0; t++) {
+        rc = make_tail_stage(a, t);
+    }
+    return rc;
+}
+
+mtp_aligner *build_aligned_aligner(aligned *a)
+{
+    return a->aligner;
+}
+
+size_t build_aligned_max_line_bytes(const aligned *a)
+{
+    return a->align_common.max_line_bytes;
+}
+
+mtp_stage *build_aligned_tail(aligned *a, int t)
+{
+    return a->tail[t];
+}
+
+const mtp_dedup_options *build_aligned_dedup_options(const aligned *a)
+{
+    return &a->dedup_opts;
+}
+
+mtp_counts *build_aligned_upstream(aligned *a)
+{
+    return a->upstream;
+}
+
+void build_aligned_release(aligned *a)
+{
+    if (a != NULL) {
+        release(a);
+    }
 }

@@ -1,12 +1,15 @@
 /* mtprep plan [--shards N] [--partitions P] [--out DIR] [--force] --run RUN
- * RECIPE: freezes a sharded run of a monolingual recipe.
+ * RECIPE: freezes a sharded run of a recipe, monolingual or aligned.
  *
  * The plan (RUN/plan.json, tools/shard_plan.c) holds everything a task
  * needs: the recipe text, this working directory, the output directory,
  * the inputs as ingest would read them with their sizes and SHA-256, their
  * pieces and shards (tools/shard_inputs.c), N, P, the versions, and its
- * digest. Planning the same thing again keeps the run (and its markers); a
- * different plan needs --force, which removes the run's derived files.
+ * digest. An aligned recipe's sides are listed and cut apart (each into N
+ * shards by its own bytes), so shard K's source and target pieces
+ * concatenated over K are each side's whole input. Planning the same thing
+ * again keeps the run (and its markers); a different plan needs --force,
+ * which removes the run's derived files.
  *
  * Memory: the plan (O(inputs + shards)) and one read buffer.
  */
@@ -23,11 +26,13 @@
 static const char usage[] =
     "Usage: mtprep plan [OPTIONS] --run RUN RECIPE\n"
     "\n"
-    "Plans a sharded run of a monolingual RECIPE in the directory RUN (created):\n"
-    "the inputs are listed as ingest reads them, hashed, and cut into N shards\n"
-    "balanced by bytes (a large uncompressed .jsonl file is cut between lines);\n"
-    "global dedup is spread over P partitions of the key space. Then run\n"
+    "Plans a sharded run of RECIPE in the directory RUN (created): the inputs\n"
+    "are listed as ingest reads them, hashed, and cut into N shards balanced by\n"
+    "bytes (a large uncompressed .jsonl file is cut between lines; an aligned\n"
+    "recipe's two sides are cut apart, each into N shards); global dedup is\n"
+    "spread over P partitions of the key space. Then run\n"
     "  mtprep task map RUN K       for every shard K     (any order, any host)\n"
+    "  mtprep task align RUN 0     aligned recipes only: the join of both sides\n"
     "  mtprep task reduce RUN P    for every partition P\n"
     "  mtprep task write RUN K     for every shard K\n"
     "  mtprep task assemble RUN 0\n"
@@ -44,7 +49,7 @@ static const char usage[] =
     "                         markers are removed); the same plan again keeps them\n"
     "  -q, --quiet            no summary lines\n"
     "      --help             this help\n"
-    "Aligned recipes (tgt-input) and stdin input are refused.\n";
+    "Input from stdin is refused, and so is an input that cannot be read.\n";
 
 enum { OPT_RUN = CLI_OPT_FIRST_STAGE_OPTION, OPT_SHARDS, OPT_PARTITIONS, OPT_OUT, OPT_FORCE };
 
@@ -130,22 +135,10 @@ static char *dup_cstr(const char *s)
     return mtp_strndup(s, strlen(s));
 }
 
-/* Checks the recipe as build would (every stage but write made once) and
- * fills the plan's recipe, workdir and output. */
-static int take_recipe(const plan_cli *c, mtp_recipe *recipe, shard_plan *plan, build **b)
+/* Fills the plan's recipe, workdir, output, shards and partitions. */
+static int fill_plan(const plan_cli *c, const mtp_recipe *recipe, const char *output,
+                     shard_plan *plan)
 {
-    if (build_recipe_is_aligned(recipe)) {
-        cli_error("plan",
-                  "%s: sharded runs take monolingual recipes; build aligned corpora "
-                  "with mtprep build --threads N",
-                  c->recipe_path);
-        return CLI_EXIT_USAGE;
-    }
-    int rc = build_mono_load(c->recipe_path, recipe, c->out, b);
-    rc = rc == 0 ? build_mono_make(*b, 1, BUILD_NORMALIZE, BUILD_WRITE) : rc;
-    if (rc != 0) {
-        return rc;
-    }
     char cwd[PATH_MAX];
     if (getcwd(cwd, sizeof cwd) == NULL) {
         cli_error("plan", "cannot name the working directory: %s", strerror(errno));
@@ -154,7 +147,7 @@ static int take_recipe(const plan_cli *c, mtp_recipe *recipe, shard_plan *plan, 
     plan->recipe_path = dup_cstr(c->recipe_path);
     plan->recipe_text = dup_cstr(mtp_recipe_text(recipe));
     plan->workdir = dup_cstr(cwd);
-    plan->output = dup_cstr(build_mono_output(*b));
+    plan->output = dup_cstr(output);
     plan->shards = (unsigned)c->shards;
     plan->partitions = (unsigned)c->partitions;
     if (!plan->recipe_path || !plan->recipe_text || !plan->workdir || !plan->output) {
@@ -164,17 +157,14 @@ static int take_recipe(const plan_cli *c, mtp_recipe *recipe, shard_plan *plan, 
     return 0;
 }
 
-static int make_plan(const plan_cli *c, shard_plan *plan)
+/* A monolingual recipe: checked as build would (every stage but write made
+ * once), its inputs listed and cut. */
+static int plan_mono(const plan_cli *c, mtp_recipe *recipe, shard_plan *plan)
 {
-    mtp_recipe *recipe = NULL;
     build *b = NULL;
-    mtp_error err = {{0}};
-    const mtp_status st = mtp_recipe_load(c->recipe_path, &recipe, &err);
-    if (st != MTP_OK) {
-        cli_error("plan", "%s", err.message);
-        return cli_exit_code(st);
-    }
-    int rc = take_recipe(c, recipe, plan, &b);
+    int rc = build_mono_load(c->recipe_path, recipe, c->out, &b);
+    rc = rc == 0 ? build_mono_make(b, 1, BUILD_NORMALIZE, BUILD_WRITE) : rc;
+    rc = rc == 0 ? fill_plan(c, recipe, build_mono_output(b), plan) : rc;
     if (rc == 0) {
         const char *inputs[BUILD_MAX_INPUTS];
         const int n = build_mono_input_count(b);
@@ -183,8 +173,56 @@ static int make_plan(const plan_cli *c, shard_plan *plan)
         }
         rc = shard_plan_inputs(plan, inputs, n);
     }
-    rc = rc == 0 ? shard_plan_digest(plan) : rc;
     build_mono_release(b);
+    return rc;
+}
+
+/* One side of an aligned recipe, listed and cut into plan->shards shards. */
+static int plan_side(const aligned *a, int side, shard_plan *plan)
+{
+    const char *inputs[BUILD_MAX_INPUTS];
+    const int n = build_aligned_input_count(a, side);
+    for (int i = 0; i < n; i++) {
+        inputs[i] = build_aligned_input(a, side, i);
+    }
+    return shard_plan_inputs(plan, inputs, n);
+}
+
+/* An aligned recipe: every stage but write made once; each side's inputs
+ * cut into N shards balanced by that side's bytes. */
+static int plan_aligned(const plan_cli *c, mtp_recipe *recipe, shard_plan *plan)
+{
+    aligned *a = NULL;
+    shard_plan tgt;
+    memset(&tgt, 0, sizeof tgt);
+    int rc = build_aligned_load(c->recipe_path, recipe, c->out, &a);
+    for (int s = 0; s < BUILD_SIDES && rc == 0; s++) {
+        rc = build_aligned_make_side(a, s);
+    }
+    rc = rc == 0 ? build_aligned_make_tail(a, 1, BUILD_TAIL_FILTER, BUILD_TAIL_WRITE) : rc;
+    rc = rc == 0 ? fill_plan(c, recipe, build_aligned_output(a), plan) : rc;
+    plan->aligned = 1;
+    tgt.shards = plan->shards;
+    rc = rc == 0 ? plan_side(a, BUILD_SIDE_SRC, plan) : rc;
+    rc = rc == 0 ? plan_side(a, BUILD_SIDE_TGT, &tgt) : rc;
+    rc = rc == 0 ? shard_plan_add_target(plan, &tgt) : rc;
+    shard_plan_release(&tgt);
+    build_aligned_release(a);
+    return rc;
+}
+
+static int make_plan(const plan_cli *c, shard_plan *plan)
+{
+    mtp_recipe *recipe = NULL;
+    mtp_error err = {{0}};
+    const mtp_status st = mtp_recipe_load(c->recipe_path, &recipe, &err);
+    if (st != MTP_OK) {
+        cli_error("plan", "%s", err.message);
+        return cli_exit_code(st);
+    }
+    int rc = build_recipe_is_aligned(recipe) ? plan_aligned(c, recipe, plan)
+                                             : plan_mono(c, recipe, plan);
+    rc = rc == 0 ? shard_plan_digest(plan) : rc;
     mtp_recipe_free(recipe);
     return rc;
 }
@@ -209,7 +247,7 @@ static void existing_digest(const char *run, char *digest)
     json_decref(o);
 }
 
-static const char *const derived_dirs[] = {"map", "keys", "drop", "out", "done"};
+static const char *const derived_dirs[] = {"map", "align", "keys", "drop", "out", "done"};
 #define DERIVED_COUNT (sizeof derived_dirs / sizeof derived_dirs[0])
 
 static int wipe_derived(const char *run)
@@ -264,9 +302,9 @@ static void print_summary(const shard_plan *plan, const char *run)
     }
     fprintf(stderr, "%s; %u partitions\n", plan->shards > 64 ? " ..." : "", plan->partitions);
     fprintf(stderr,
-            "mtprep plan: next: mtprep task map %s K for K = 0..%u (then reduce, write, "
+            "mtprep plan: next: mtprep task map %s K for K = 0..%u (then %sreduce, write, "
             "assemble), or tools/parallel/run.sh %s\n",
-            run, plan->shards - 1, run);
+            run, plan->shards - 1, plan->aligned ? "align, " : "", run);
 }
 
 /* Writes the plan unless RUN holds the same one; a different one needs --force. */

@@ -2,7 +2,9 @@
  * read from its plan and completion markers alone.
  *
  * Without --missing: one line per stage, "map 4/4" or
- * "reduce 2/4 missing: 1 3"; exit 0 when assemble is done, else 1. With
+ * "reduce 2/4 missing: 1 3"; exit 0 when assemble is done, else 1. The
+ * five stages are always listed, so scripts read fixed lines: a
+ * monolingual plan's align stage has no rank and reads "align 0/0". With
  * --missing STAGE: the missing ranks of that stage, one decimal number per
  * line and nothing else (what the engine scripts submit), exit 0.
  *
@@ -16,10 +18,12 @@
 static const char usage[] =
     "Usage: mtprep status [--missing STAGE] RUN\n"
     "\n"
-    "Prints, for each stage of a run planned with 'mtprep plan' (map, reduce,\n"
-    "write, assemble), the ranks done and the ranks missing, e.g.\n"
+    "Prints, for each stage of a run planned with 'mtprep plan' (map, align,\n"
+    "reduce, write, assemble), the ranks done and the ranks missing, e.g.\n"
     "  map 4/4\n"
+    "  align 1/1\n"
     "  reduce 2/4 missing: 1 3\n"
+    "A monolingual plan has no align task: its line reads 'align 0/0'.\n"
     "A rank is done when its completion marker holds the current plan's digest.\n"
     "Exit status: 0 when assemble is done, 1 otherwise, 2 usage error.\n"
     "\n"
@@ -47,8 +51,8 @@ static int parse_options(int argc, char **argv, int *missing_stage, const char *
         }
         *missing_stage = shard_stage_index(optarg);
         if (*missing_stage < 0) {
-            return cli_usage_error("status", "unknown stage '%s' (map, reduce, write, assemble)",
-                                   optarg);
+            return cli_usage_error(
+                "status", "unknown stage '%s' (map, align, reduce, write, assemble)", optarg);
         }
     }
     if (argc - optind != 1) {

@@ -1,12 +1,14 @@
 /* mtprep task STAGE RUN RANK: one rank of a planned sharded run.
  *
  * The engine (tools/slurm, tools/parallel, or a shell loop) runs every map
- * rank, then every reduce rank, every write rank, and assemble 0. A rank
- * whose marker RUN/done/STAGE/RRRRR holds the plan's digest is done and
- * returns at once; any other rank is (re)done whole in the plan's working
- * directory, its outputs written under temporary names and renamed, its
- * marker last. So a killed task leaves no marker, and re-running the
- * missing ranks repairs the run.
+ * rank, then align 0 (aligned plans only), every reduce rank, every write
+ * rank, and assemble 0. A rank whose marker RUN/done/STAGE/RRRRR holds the
+ * plan's digest is done and returns at once; any other rank is (re)done
+ * whole in the plan's working directory, its outputs written under
+ * temporary names and renamed, its marker last. So a killed task leaves no
+ * marker, and re-running the missing ranks repairs the run: before it
+ * starts, a task removes the temporaries of its own outputs that a killed
+ * run left (any process id no longer running here).
  *
  * Memory: see each stage's file (tools/shard_map.c, shard_reduce.c,
  * shard_write.c).
@@ -25,7 +27,11 @@ static const char usage[] =
     "\n"
     "Runs one rank of a run planned with 'mtprep plan'. STAGE is one of:\n"
     "  map K       shard K's ingest .. filter: records and partitioned dedup keys\n"
-    "              (memory: the stages' own, plus 16 bytes per record of the shard)\n"
+    "              (memory: the stages' own, plus 16 bytes per record of the shard);\n"
+    "              aligned plans: each side's ingest .. segment of shard K\n"
+    "  align 0     aligned plans only: every shard's two sides joined, aligned and\n"
+    "              filtered, the pairs split back by shard with their dedup keys\n"
+    "              (memory: align's own, plus 16 bytes per pair of one shard)\n"
     "  reduce P    partition P's duplicates: a merge of every shard's keys\n"
     "              (memory: one read buffer per shard, 16 bytes per duplicate)\n"
     "  write K     shard K's records without its duplicates, through dedup\n"
@@ -33,10 +39,12 @@ static const char usage[] =
     "  assemble 0  the corpus directory, byte for byte the one 'mtprep build' writes\n"
     "\n"
     "Ranks run in any order within a stage; a stage needs every rank of the one\n"
-    "before it (reduce: all maps; write: all reduces; assemble: all writes). A rank\n"
-    "already done under the current plan does nothing; any other is redone whole,\n"
-    "its completion marker written last. Tasks run in the directory the plan was\n"
-    "made in, so the recipe's relative paths mean what they meant there.\n"
+    "before it (align: all maps; reduce: all maps and the align; write: all\n"
+    "reduces; assemble: all writes). A rank already done under the current plan\n"
+    "does nothing; any other is redone whole, its completion marker written last,\n"
+    "after removing the temporaries a killed earlier run of it left. Tasks run in\n"
+    "the directory the plan was made in, so the recipe's relative paths mean what\n"
+    "they meant there.\n"
     "\n"
     "Options:\n"
     "  -q, --quiet   no summary lines\n"
@@ -71,7 +79,7 @@ static int parse_options(int argc, char **argv, shard_task *t, task_args *a)
     }
     a->stage = shard_stage_index(argv[optind]);
     if (a->stage < 0) {
-        return cli_usage_error("task", "unknown stage '%s' (map, reduce, write, assemble)",
+        return cli_usage_error("task", "unknown stage '%s' (map, align, reduce, write, assemble)",
                                argv[optind]);
     }
     a->run = argv[optind + 1];
@@ -99,20 +107,76 @@ static int load_plan(shard_task *t, const task_args *a)
     }
     int rc = shard_plan_load(&t->plan, t->run, "task");
     const unsigned ranks = rc == 0 ? shard_stage_ranks(&t->plan, a->stage) : 0;
-    if (rc == 0 && a->rank >= ranks) {
+    if (rc == 0 && ranks == 0) {
+        rc = cli_usage_error("task", "%s/plan.json plans a monolingual recipe: it has no %s task",
+                             a->run, shard_stage_names[a->stage]);
+    } else if (rc == 0 && a->rank >= ranks) {
         rc = cli_usage_error("task", "%s has ranks 0 to %u under this plan, not %u",
                              shard_stage_names[a->stage], ranks - 1, a->rank);
     }
     return rc;
 }
 
+/* Leftover temporaries of the rank's own outputs in every keys partition. */
+static void drop_stale_keys(const shard_task *t, const char *prefix)
+{
+    for (unsigned p = 0; p < t->plan.partitions; p++) {
+        char dir[SHARD_PATH_CAPACITY];
+        if (shard_path(dir, "%s/keys/part-%03u", t->run, p) == 0) {
+            shard_remove_stale(dir, prefix);
+        }
+    }
+}
+
+/* Removes what a killed earlier run of this rank may have left: temporaries
+ * of the names it is about to write (tools/shard.h lists them). */
+static void drop_stale_temporaries(const shard_task *t, const task_args *a)
+{
+    char dir[SHARD_PATH_CAPACITY], prefix[64];
+    snprintf(prefix, sizeof prefix, "shard-%05u", a->rank); /* ranks are fixed width */
+    switch (a->stage) {
+    case SHARD_MAP:
+        if (shard_path(dir, "%s/map", t->run) == 0) {
+            shard_remove_stale(dir, prefix);
+        }
+        if (!t->plan.aligned) {
+            drop_stale_keys(t, prefix);
+        }
+        break;
+    case SHARD_ALIGN:
+        if (shard_path(dir, "%s/align", t->run) == 0) {
+            shard_remove_stale(dir, "");
+        }
+        drop_stale_keys(t, "shard-");
+        break;
+    case SHARD_REDUCE:
+        snprintf(prefix, sizeof prefix, "part-%03u", a->rank);
+        if (shard_path(dir, "%s/drop", t->run) == 0) {
+            shard_remove_stale(dir, prefix);
+        }
+        break;
+    case SHARD_WRITE:
+        if (shard_path(dir, "%s/out", t->run) == 0) {
+            shard_remove_stale(dir, prefix);
+        }
+        break;
+    default:
+        break; /* the corpus writer removes its own on failure */
+    }
+}
+
 /* A stale marker (another plan's) goes first: the rank is redone whole. */
 static void drop_stale_marker(const shard_task *t, const task_args *a)
 {
-    char path[SHARD_PATH_CAPACITY];
+    char path[SHARD_PATH_CAPACITY], prefix[16];
     if (shard_path(path, "%s/done/%s/%05u", t->run, shard_stage_names[a->stage], a->rank) == 0) {
         unlink(path);
     }
+    snprintf(prefix, sizeof prefix, "%05u", a->rank);
+    if (shard_path(path, "%s/done/%s", t->run, shard_stage_names[a->stage]) == 0) {
+        shard_remove_stale(path, prefix);
+    }
+    drop_stale_temporaries(t, a);
 }
 
 static int run_stage(shard_task *t, const task_args *a)
@@ -130,11 +194,13 @@ static int run_stage(shard_task *t, const task_args *a)
         return CLI_EXIT_FAILURE;
     }
     switch (a->stage) {
-    case 0:
-        return shard_task_map(t, a->rank);
-    case 1:
+    case SHARD_MAP:
+        return t->plan.aligned ? shard_task_map_aligned(t, a->rank) : shard_task_map(t, a->rank);
+    case SHARD_ALIGN:
+        return shard_task_align(t);
+    case SHARD_REDUCE:
         return shard_task_reduce(t, a->rank);
-    case 2:
+    case SHARD_WRITE:
         return shard_task_write(t, a->rank);
     default:
         return shard_task_assemble(t);

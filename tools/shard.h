@@ -8,10 +8,19 @@
  *   RUN/map/shard-KKKKK.rec.zst            shard K's records after filter
  *   RUN/map/shard-KKKKK.STAGE.json         its ingest..filter counts
  *   RUN/keys/part-PPP/shard-KKKKK.keys     its dedup keys in partition P
+ * an aligned plan's map and align tasks write instead:
+ *   RUN/map/shard-KKKKK.src.rec.zst        shard K's source side after segment
+ *   RUN/map/shard-KKKKK.tgt.rec.zst        and its target side
+ *   RUN/map/shard-KKKKK.STAGE.LANG.json    their ingest..segment counts
+ *   RUN/align/shard-KKKKK.rec.zst          the pairs after filter from shard K's sources
+ *   RUN/align/align.json, filter.json      the align task's counts
+ *   RUN/keys/part-PPP/shard-KKKKK.keys     the pairs' dedup keys in partition P
  *   RUN/drop/part-PPP.drop                 partition P's duplicates, by shard
  *   RUN/out/shard-KKKKK.rec.zst            shard K's records after dedup
  *   RUN/out/shard-KKKKK.dedup.json         its dedup counts
- *   RUN/done/STAGE/RRRRR                   completion markers, written last
+ *   RUN/done/STAGE/RRRRR                   completion markers, written last:
+ *                                          map, align (aligned plans: 00000),
+ *                                          reduce, write, assemble
  *
  * Strings in these structs are mtp_malloc'd and owned by the struct.
  */
@@ -26,13 +35,16 @@
 #define SHARD_MAX_SHARDS 99999u   /* ranks have five digits */
 #define SHARD_MAX_PARTITIONS 999u /* partitions have three */
 #define SHARD_PATH_CAPACITY 4096
-#define SHARD_DIGEST_CAPACITY 65 /* SHA-256 hex + NUL */
-#define SHARD_PLAN_FORMAT "mtprep-plan-1"
+#define SHARD_DIGEST_CAPACITY 65          /* SHA-256 hex + NUL */
+#define SHARD_PLAN_FORMAT "mtprep-plan-2" /* 2: sides and the align stage */
+
+enum { SHARD_SIDE_SRC, SHARD_SIDE_TGT };
 
 /* One input file, in ingest's order. */
 typedef struct shard_file {
     char *path; /* as ingest names it: ROOT/REL under a directory argument */
     char *root; /* that directory argument, or NULL for a file argument */
+    int side;   /* SHARD_SIDE_SRC, or SHARD_SIDE_TGT in an aligned plan */
     uint64_t bytes;
     char sha256[SHARD_DIGEST_CAPACITY];
 } shard_file;
@@ -51,10 +63,12 @@ typedef struct shard_plan {
     char *workdir; /* absolute; tasks chdir here */
     char *output;  /* the corpus directory (recipe output or --out) */
     unsigned shards, partitions;
-    uint64_t files_ignored; /* names a directory walk does not read */
+    int aligned;                /* the recipe has a tgt-input: both sides are planned */
+    uint64_t files_ignored;     /* names a directory walk does not read (source side) */
+    uint64_t tgt_files_ignored; /* the same on the target side */
     shard_file *files;
     size_t file_count;
-    shard_piece *pieces; /* in input order */
+    shard_piece *pieces; /* in input order (aligned: each shard's source, then target pieces) */
     size_t piece_count;
     size_t *shard_first; /* shards + 1 entries: shard k holds pieces [first[k], first[k+1]) */
     char digest[SHARD_DIGEST_CAPACITY];
@@ -75,6 +89,12 @@ typedef struct shard_task {
  * bytes. The recipe fields and shards must be set. Returns 0 or the exit
  * code (message printed, prefixed "mtprep plan:"). */
 int shard_plan_inputs(shard_plan *plan, const char *const *inputs, int input_count);
+
+/* Appends the target side of an aligned plan: tgt (its inputs planned by
+ * shard_plan_inputs with the same shards) is moved into plan, whose pieces
+ * are regrouped shard by shard, source pieces first; tgt is left empty.
+ * Returns 0 or CLI_EXIT_INTERNAL (message printed). */
+int shard_plan_add_target(shard_plan *plan, shard_plan *tgt);
 
 /* ---- plan.json, markers, run directory (tools/shard_plan.c) ------------ */
 
@@ -101,9 +121,16 @@ int shard_mkdirs(const char *dir);
 /* Removes DIR and everything below it (a missing DIR is fine). 0 or -1. */
 int shard_remove_tree(const char *dir);
 
-/* The stage names and their rank counts under the plan. */
-#define SHARD_STAGE_COUNT 4
-extern const char *const shard_stage_names[SHARD_STAGE_COUNT]; /* map reduce write assemble */
+/* Removes leftovers of killed earlier runs of a task: in `dir`, the
+ * entries named PREFIX...PID.tmp-mtprep (or PREFIX....tmp-mtprep) whose
+ * process is not running on this host, so a copy of the task running at
+ * once keeps its temporary. A missing dir is fine. */
+void shard_remove_stale(const char *dir, const char *prefix);
+
+/* The stage names and their rank counts under the plan (align: 1 for an
+ * aligned plan, 0 for a monolingual one). */
+enum { SHARD_MAP, SHARD_ALIGN, SHARD_REDUCE, SHARD_WRITE, SHARD_ASSEMBLE, SHARD_STAGE_COUNT };
+extern const char *const shard_stage_names[SHARD_STAGE_COUNT]; /* map align reduce write assemble */
 int shard_stage_index(const char *name);                       /* -1 when unknown */
 unsigned shard_stage_ranks(const shard_plan *plan, int stage);
 
@@ -180,6 +207,12 @@ int shard_drops_load(const char *path, unsigned shard, uint64_t **ordinals, size
 /* Each runs one rank whose marker is absent, in the plan's workdir, and
  * writes the marker. Return the exit code. */
 int shard_task_map(shard_task *t, unsigned rank);
+
+/* Every file of shard `rank` still has its planned size; else a message
+ * ("run mtprep plan again") and CLI_EXIT_FAILURE. (tools/shard_map.c) */
+int shard_check_sizes(const shard_plan *plan, unsigned rank);
+int shard_task_map_aligned(shard_task *t, unsigned rank); /* tools/shard_align.c */
+int shard_task_align(shard_task *t);                      /* tools/shard_align.c */
 int shard_task_reduce(shard_task *t, unsigned rank);
 int shard_task_write(shard_task *t, unsigned rank);
 int shard_task_assemble(shard_task *t);

@@ -14,6 +14,11 @@
  * shard whose range holds its first byte (an empty file: the later one), so
  * shards are contiguous runs of pieces in input order and may be empty.
  *
+ * An aligned recipe's sides are listed and cut apart, each into N shards
+ * balanced by its own bytes; shard_plan_add_target then regroups the
+ * pieces shard by shard (source pieces, then target pieces), so each side's
+ * pieces of shards 0..N-1 are still that side's whole input in order.
+ *
  * Memory: the file list and the pieces (O(files + shards)), one directory
  * listing per level of the walk, and a 1 MiB read buffer.
  */
@@ -114,7 +119,8 @@ static int list_dir(const char *dir, char ***names, size_t *count)
     *count = 0;
     DIR *d = opendir(dir);
     if (d == NULL) {
-        cli_error("plan", "%s: cannot read: %s", dir, strerror(errno));
+        cli_error("plan", "%s: cannot read (%s); a plan needs every input readable", dir,
+                  strerror(errno));
         return CLI_EXIT_FAILURE;
     }
     size_t capacity = 0;
@@ -145,7 +151,8 @@ static int walk_entry(shard_plan *plan, const char *root, const char *rel)
     char path[SHARD_PATH_CAPACITY];
     struct stat sb;
     if (shard_path(path, "%s/%s", root, rel) != 0 || stat(path, &sb) != 0) {
-        cli_error("plan", "%s/%s: cannot read: %s", root, rel, strerror(errno));
+        cli_error("plan", "%s/%s: cannot read (%s); a plan needs every input readable", root, rel,
+                  strerror(errno));
         return CLI_EXIT_FAILURE;
     }
     if (S_ISDIR(sb.st_mode)) {
@@ -186,7 +193,8 @@ static int list_input(shard_plan *plan, const char *input)
     }
     struct stat sb;
     if (stat(input, &sb) != 0) {
-        cli_error("plan", "%s: cannot read: %s", input, strerror(errno));
+        cli_error("plan", "%s: cannot read (%s); a plan needs every input readable", input,
+                  strerror(errno));
         return CLI_EXIT_FAILURE;
     }
     if (!S_ISDIR(sb.st_mode)) {
@@ -288,7 +296,8 @@ static int pass_file(shard_file *f, file_pass *p, unsigned char *buf)
 {
     FILE *in = fopen(f->path, "rb");
     if (in == NULL) {
-        cli_error("plan", "%s: cannot open: %s", f->path, strerror(errno));
+        cli_error("plan", "%s: cannot read (%s); a plan needs every input readable", f->path,
+                  strerror(errno));
         return CLI_EXIT_FAILURE;
     }
     uint64_t pos = 0;
@@ -308,7 +317,10 @@ static int pass_file(shard_file *f, file_pass *p, unsigned char *buf)
     const int failed = ferror(in);
     fclose(in);
     if (failed || pos != f->bytes) {
-        cli_error("plan", "%s: read error or changed while read", f->path);
+        cli_error("plan",
+                  "%s: cannot read (read error, or changed while read); a plan needs every input "
+                  "readable",
+                  f->path);
         return CLI_EXIT_FAILURE;
     }
     if (p->splittable) {
@@ -424,4 +436,55 @@ int shard_plan_inputs(shard_plan *plan, const char *const *inputs, int input_cou
     rc = rc == 0 ? assign_shards(plan, cuts, n) : rc;
     mtp_free(cuts);
     return rc;
+}
+
+/* ==== the target side of an aligned plan ================================= */
+
+/* plan's pieces followed by tgt's (file indexes moved past plan's files),
+ * regrouped shard by shard. */
+static int merge_pieces(shard_plan *plan, const shard_plan *tgt, size_t file_base)
+{
+    const size_t total = plan->piece_count + tgt->piece_count;
+    shard_piece *pieces = mtp_calloc(total + 1, sizeof *pieces);
+    if (pieces == NULL) {
+        return -1;
+    }
+    size_t n = 0;
+    for (unsigned k = 0; k < plan->shards; k++) {
+        const size_t first = n;
+        for (size_t i = plan->shard_first[k]; i < plan->shard_first[k + 1]; i++) {
+            pieces[n++] = plan->pieces[i];
+        }
+        for (size_t i = tgt->shard_first[k]; i < tgt->shard_first[k + 1]; i++) {
+            pieces[n] = tgt->pieces[i];
+            pieces[n++].file += file_base;
+        }
+        plan->shard_first[k] = first;
+    }
+    plan->shard_first[plan->shards] = n;
+    mtp_free(plan->pieces);
+    plan->pieces = pieces;
+    plan->piece_count = n;
+    return 0;
+}
+
+int shard_plan_add_target(shard_plan *plan, shard_plan *tgt)
+{
+    const size_t base = plan->file_count;
+    shard_file *files = mtp_realloc(plan->files, (base + tgt->file_count + 1) * sizeof *files);
+    if (files == NULL || merge_pieces(plan, tgt, base) != 0) {
+        plan->files = files != NULL ? files : plan->files;
+        cli_error("plan", "out of memory");
+        return CLI_EXIT_INTERNAL;
+    }
+    plan->files = files;
+    for (size_t i = 0; i < tgt->file_count; i++) {
+        files[base + i] = tgt->files[i];
+        files[base + i].side = SHARD_SIDE_TGT;
+    }
+    plan->file_count = base + tgt->file_count;
+    plan->tgt_files_ignored = tgt->files_ignored;
+    tgt->file_count = 0; /* the strings moved to plan */
+    shard_plan_release(tgt);
+    return 0;
 }

@@ -10,7 +10,8 @@
  * P = (key * partitions) >> 64, sorted by (key, ordinal). A record whose key
  * cannot be computed gets no tuple: the write task gives it to the dedup
  * stage, which applies its own policy. The four stages' counts go to
- * RUN/map/shard-KKKKK.STAGE.json.
+ * RUN/map/shard-KKKKK.STAGE.json. (An aligned plan's map is
+ * tools/shard_align.c's.)
  *
  * Memory: the stages' own bounds plus the shard's key tuples, 16 bytes per
  * record after filter (sorted in place).
@@ -114,8 +115,7 @@ static void wire(map_run *m)
 
 /* ==== inputs ============================================================= */
 
-/* Every file of the shard still has its planned size. */
-static int check_sizes(const shard_plan *plan, unsigned rank)
+int shard_check_sizes(const shard_plan *plan, unsigned rank)
 {
     for (size_t i = plan->shard_first[rank]; i < plan->shard_first[rank + 1]; i++) {
         const shard_file *f = &plan->files[plan->pieces[i].file];
@@ -257,7 +257,7 @@ static int finish_outputs(map_run *m)
     rc = rc == 0 ? save_keys(m, outputs + 1) : rc;
     rc = rc == 0 ? save_counts(m, outputs + 1 + parts) : rc;
     const mtp_counts *in = mtp_ingest_counts(build_mono_ingest(m->b));
-    rc = rc == 0 ? shard_marker_write(m->t, 0, m->rank, outputs, 1 + parts + 1 + MAP_STAGES,
+    rc = rc == 0 ? shard_marker_write(m->t, SHARD_MAP, m->rank, outputs, 1 + parts + 1 + MAP_STAGES,
                                       mtp_counts_get(in, "out"), m->ordinal)
                  : rc;
     mtp_free(outputs);
@@ -280,7 +280,7 @@ int shard_task_map(shard_task *t, unsigned rank)
     mtp_error err = {{0}};
     mtp_recipe *recipe = NULL;
     const char *text = t->plan.recipe_text;
-    int rc = check_sizes(&t->plan, rank);
+    int rc = shard_check_sizes(&t->plan, rank);
     if (rc == 0 &&
         mtp_recipe_parse(t->plan.recipe_path, text, strlen(text), &recipe, &err) != MTP_OK) {
         cli_error("task", "%s", err.message);

@@ -5,14 +5,16 @@
  * plan.json is one JSON object: format, the mtprep/ICU/Unicode/zstd
  * versions, the recipe (path and text), the working directory, the output
  * directory, shards and partitions, the key hash and partition rule, the
- * inputs (path, root or null, bytes, sha256), files_ignored, and the pieces
- * (shard, input index, offset, length, line). Its plan_digest is the
+ * inputs (path, root or null, bytes, sha256, side 0 source / 1 target),
+ * files_ignored and tgt_files_ignored, aligned (a tgt-input recipe), and
+ * the pieces (shard, input index, offset, length, line). Its plan_digest is the
  * SHA-256 of the same object without plan_digest, dumped with sorted keys
  * and no spaces: a task recomputes it, so an edited plan is refused.
  *
  * A marker RUN/done/STAGE/RRRRR is a small JSON object (stage, rank,
  * plan_digest, mtprep_version, outputs with bytes, records_in,
- * records_out), written to a temporary name and renamed, after every
+ * records_out), written to a temporary name (PATH.PID.tmp-mtprep, so two
+ * copies of one rank never share one) and renamed, after every
  * output of the rank is in place: a rank with a marker is complete.
  *
  * Memory: the plan object while it is read or written (O(files + pieces)).
@@ -21,15 +23,18 @@
 #include <errno.h>
 #include <jansson.h>
 #include <openssl/evp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "shard.h"
 
-const char *const shard_stage_names[SHARD_STAGE_COUNT] = {"map", "reduce", "write", "assemble"};
+const char *const shard_stage_names[SHARD_STAGE_COUNT] = {"map", "align", "reduce", "write",
+                                                          "assemble"};
 
 /* ==== paths and directories ============================================== */
 
@@ -94,11 +99,57 @@ int shard_stage_index(const char *name)
 
 unsigned shard_stage_ranks(const shard_plan *plan, int stage)
 {
-    static const int per_shard[SHARD_STAGE_COUNT] = {1, 0, 1, 0};
-    if (stage == 3) {
+    switch (stage) {
+    case SHARD_MAP:
+    case SHARD_WRITE:
+        return plan->shards;
+    case SHARD_REDUCE:
+        return plan->partitions;
+    case SHARD_ALIGN:
+        return plan->aligned ? 1u : 0u;
+    default:
         return 1;
     }
-    return per_shard[stage] ? plan->shards : plan->partitions;
+}
+
+/* "NAME.PID.tmp-mtprep" of a process that is gone (or the older
+ * "NAME.tmp-mtprep"): 1. A PID alive on this host: 0, it may be a copy of
+ * the same task writing now. */
+static int is_stale_name(const char *name, size_t prefix_len)
+{
+    const size_t n = strlen(name);
+    const size_t k = strlen(MTP_TEMP_SUFFIX);
+    if (n < prefix_len + k || strcmp(name + n - k, MTP_TEMP_SUFFIX) != 0) {
+        return 0;
+    }
+    const char *dot = name + n - k;
+    const char *digits = dot;
+    while (digits > name + prefix_len && digits[-1] >= '0' && digits[-1] <= '9') {
+        digits--;
+    }
+    if (digits == dot || digits[-1] != '.') {
+        return 1; /* no PID */
+    }
+    const long pid = strtol(digits, NULL, 10);
+    return pid <= 0 || (kill((pid_t)pid, 0) != 0 && errno == ESRCH);
+}
+
+void shard_remove_stale(const char *dir, const char *prefix)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL) {
+        return;
+    }
+    const size_t prefix_len = strlen(prefix);
+    const struct dirent *e = NULL;
+    while ((e = readdir(d)) != NULL) {
+        char path[SHARD_PATH_CAPACITY];
+        if (strncmp(e->d_name, prefix, prefix_len) == 0 && is_stale_name(e->d_name, prefix_len) &&
+            shard_path(path, "%s/%s", dir, e->d_name) == 0) {
+            unlink(path);
+        }
+    }
+    closedir(d);
 }
 
 /* ==== plan.json ========================================================== */
@@ -110,9 +161,9 @@ static json_t *json_u64(uint64_t v)
 
 static json_t *file_json(const shard_file *f)
 {
-    return json_pack("{s:s, s:o, s:o, s:s}", "path", f->path, "root",
+    return json_pack("{s:s, s:o, s:o, s:s, s:i}", "path", f->path, "root",
                      f->root != NULL ? json_string(f->root) : json_null(), "bytes",
-                     json_u64(f->bytes), "sha256", f->sha256);
+                     json_u64(f->bytes), "sha256", f->sha256, "side", f->side);
 }
 
 static json_t *pieces_json(const shard_plan *plan)
@@ -153,12 +204,13 @@ static json_t *plan_json(const shard_plan *plan)
         json_pack("{s:s, s:s, s:s, s:s}", "mtprep", mtp_version(), "icu", mtp_icu_version(),
                   "unicode", mtp_unicode_version(), "zstd", mtp_zstd_version());
     json_t *o = json_pack(
-        "{s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:o, s:o, s:o}", "format",
+        "{s:s, s:o, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:o, s:o, s:o, s:b, s:o}", "format",
         SHARD_PLAN_FORMAT, "versions", versions, "recipe_path", plan->recipe_path, "recipe_text",
         plan->recipe_text, "workdir", plan->workdir, "output", plan->output, "shards",
         (json_int_t)plan->shards, "partitions", (json_int_t)plan->partitions, "key_hash",
         "XXH3-64 seed 0 (dedup key)", "partition_rule", "(key * partitions) >> 64", "files_ignored",
-        json_u64(plan->files_ignored), "inputs", files_json(plan), "pieces", pieces_json(plan));
+        json_u64(plan->files_ignored), "inputs", files_json(plan), "pieces", pieces_json(plan),
+        "aligned", plan->aligned, "tgt_files_ignored", json_u64(plan->tgt_files_ignored));
     return o;
 }
 
@@ -200,7 +252,7 @@ int shard_plan_digest(shard_plan *plan)
 static int dump_renamed(json_t *o, const char *path, size_t flags)
 {
     char tmp[SHARD_PATH_CAPACITY];
-    if (shard_path(tmp, "%s.tmp-mtprep", path) != 0 || json_dump_file(o, tmp, flags) != 0) {
+    if (mtp_temp_name(path, tmp, sizeof tmp) != 0 || json_dump_file(o, tmp, flags) != 0) {
         remove(tmp);
         return -1;
     }
@@ -256,6 +308,8 @@ static int load_files(shard_plan *plan, json_t *a)
         d->path = dup_string(f, "path");
         d->root = json_is_null(json_object_get(f, "root")) ? NULL : dup_string(f, "root");
         d->bytes = get_u64(f, "bytes", &bad);
+        d->side = (int)get_u64(f, "side", &bad);
+        bad |= d->side != SHARD_SIDE_SRC && d->side != SHARD_SIDE_TGT;
         const char *sha = json_string_value(json_object_get(f, "sha256"));
         bad |= d->path == NULL || sha == NULL || strlen(sha) >= SHARD_DIGEST_CAPACITY;
         bad |= !json_is_null(json_object_get(f, "root")) && d->root == NULL;
@@ -322,6 +376,9 @@ static int load_fields(shard_plan *plan, json_t *o)
     plan->shards = (unsigned)get_u64(o, "shards", &bad);
     plan->partitions = (unsigned)get_u64(o, "partitions", &bad);
     plan->files_ignored = get_u64(o, "files_ignored", &bad);
+    plan->tgt_files_ignored = get_u64(o, "tgt_files_ignored", &bad);
+    plan->aligned = json_is_true(json_object_get(o, "aligned"));
+    bad |= !json_is_boolean(json_object_get(o, "aligned"));
     plan->same_versions = versions_match(json_object_get(o, "versions"));
     bad |= plan->recipe_path == NULL || plan->recipe_text == NULL || plan->workdir == NULL ||
            plan->output == NULL;

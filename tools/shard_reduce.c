@@ -7,7 +7,9 @@
  * its first occurrence in the whole input, the one dedup keeps, whatever N
  * and P are; every later tuple of the key is a duplicate. The duplicates,
  * sorted by shard then ordinal, go to RUN/drop/part-PPP.drop with an index
- * by shard (tools/shard_keys.c).
+ * by shard (tools/shard_keys.c). For an aligned plan the shards here are
+ * the align task's parts (the pairs of map shard K's source documents, in
+ * order), and reduce also waits for the align marker.
  *
  * Memory: N open files with a 64 KiB buffer each and the heap
  * (O(N)), plus the partition's duplicates, 16 bytes each, collected in
@@ -167,7 +169,8 @@ int shard_task_reduce(shard_task *t, unsigned rank)
     shard_output out;
     memset(&out, 0, sizeof out);
     snprintf(out.path, sizeof out.path, "drop/part-%03u.drop", rank);
-    int rc = shard_require_done(&t->plan, t->run, 0, "reduce");
+    int rc = shard_require_done(&t->plan, t->run, SHARD_MAP, "reduce");
+    rc = rc == 0 ? shard_require_done(&t->plan, t->run, SHARD_ALIGN, "reduce") : rc;
     rc = rc == 0 ? open_readers(&r, t, rank) : rc;
     rc = rc == 0 ? merge(&r) : rc;
     if (rc == 0 && (shard_path(dir, "%s/drop", t->run) != 0 || shard_mkdirs(dir) != 0 ||
@@ -176,7 +179,9 @@ int shard_task_reduce(shard_task *t, unsigned rank)
         rc = CLI_EXIT_FAILURE;
     }
     rc = rc == 0 ? shard_drops_save(path, r.drops, r.drop_count, t->plan.shards, &out.bytes) : rc;
-    rc = rc == 0 ? shard_marker_write(t, 1, rank, &out, 1, r.tuples, r.tuples - r.drop_count) : rc;
+    rc = rc == 0
+             ? shard_marker_write(t, SHARD_REDUCE, rank, &out, 1, r.tuples, r.tuples - r.drop_count)
+             : rc;
     release(&r, t->plan.shards);
     return rc;
 }

@@ -1,7 +1,8 @@
 /* mtprep task write RUN K and mtprep task assemble RUN 0: the dedup
  * decisions applied per shard, then the corpus written in one pass.
  *
- * write K streams RUN/map/shard-KKKKK.rec.zst. A record whose ordinal is
+ * write K streams RUN/map/shard-KKKKK.rec.zst (an aligned plan: the align
+ * task's part RUN/align/shard-KKKKK.rec.zst). A record whose ordinal is
  * in the shard's drop set (the union of its entries in every
  * RUN/drop/part-PPP.drop) is a duplicate: counted "in" and
  * "dropped.duplicate_exact" or "dropped.duplicate_loose" as the recipe's
@@ -16,7 +17,11 @@
  * normalize; segment; filter; dedup) each merged over the shards in shard
  * order, and feeds it RUN/out/shard-00000.rec.zst, shard-00001, ... in
  * order: the corpus directory is then byte for byte the one `mtprep build`
- * writes.
+ * writes. For an aligned plan the write stage gets --tgt-lang as build
+ * gives it, and the upstream counts are build_aligned's: ingest, normalize
+ * and segment of each side (STAGE.LANG, summed over the map shards, each
+ * side's planned files_ignored added), align and filter (the align task's),
+ * and dedup.
  *
  * Memory: write holds the shard's duplicate ordinals (8 bytes each) and the
  * dedup stage's keys of its survivors (its own --mem bound); assemble is
@@ -36,15 +41,54 @@
 
 /* ==== shared ============================================================= */
 
-static int load_recipe(shard_task *t, mtp_recipe **recipe, build **b)
+/* The plan's recipe read as build reads it: one of the two chains. */
+typedef struct chain {
+    mtp_recipe *recipe;
+    build *mono;    /* a monolingual plan */
+    aligned *pairs; /* an aligned plan */
+} chain;
+
+static int load_recipe(shard_task *t, chain *c)
 {
     mtp_error err = {{0}};
     const char *text = t->plan.recipe_text;
-    if (mtp_recipe_parse(t->plan.recipe_path, text, strlen(text), recipe, &err) != MTP_OK) {
+    if (mtp_recipe_parse(t->plan.recipe_path, text, strlen(text), &c->recipe, &err) != MTP_OK) {
         cli_error("task", "%s", err.message);
         return CLI_EXIT_FAILURE;
     }
-    return build_mono_load(t->plan.recipe_path, *recipe, t->plan.output, b);
+    if (t->plan.aligned) {
+        return build_aligned_load(t->plan.recipe_path, c->recipe, t->plan.output, &c->pairs);
+    }
+    return build_mono_load(t->plan.recipe_path, c->recipe, t->plan.output, &c->mono);
+}
+
+/* Makes dedup (or write) from the recipe; returns it in *stage. */
+static int make_tail_stage(chain *c, int write, mtp_stage **stage)
+{
+    int rc = 0;
+    if (c->pairs != NULL) {
+        const int t = write ? BUILD_TAIL_WRITE : BUILD_TAIL_DEDUP;
+        rc = build_aligned_make_tail(c->pairs, 0, t, t + 1);
+        *stage = rc == 0 ? build_aligned_tail(c->pairs, t) : NULL;
+    } else {
+        const int i = write ? BUILD_WRITE : BUILD_DEDUP;
+        rc = build_mono_make(c->mono, 0, i, i + 1);
+        *stage = rc == 0 ? build_mono_stage(c->mono, i) : NULL;
+    }
+    return rc;
+}
+
+static const mtp_dedup_options *dedup_options(const chain *c)
+{
+    return c->pairs != NULL ? build_aligned_dedup_options(c->pairs)
+                            : build_mono_dedup_options(c->mono);
+}
+
+static void release_chain(chain *c)
+{
+    build_aligned_release(c->pairs);
+    build_mono_release(c->mono);
+    mtp_recipe_free(c->recipe);
 }
 
 static uint64_t file_bytes(const char *path)
@@ -140,7 +184,8 @@ static int dedup_shard(shard_task *t, unsigned rank, mtp_stage *dedup, const cha
     char in[SHARD_PATH_CAPACITY];
     int rc = load_drops(t, rank, &drops, &drop_count);
     rc = rc == 0 ? open_shard_output(t, rank, &outputs[0], &w) : rc;
-    if (rc == 0 && shard_path(in, "%s/map/shard-%05u.rec.zst", t->run, rank) != 0) {
+    const char *from = t->plan.aligned ? "align" : "map";
+    if (rc == 0 && shard_path(in, "%s/%s/shard-%05u.rec.zst", t->run, from, rank) != 0) {
         rc = CLI_EXIT_FAILURE;
     }
     const mtp_sink sink = {put_record, w};
@@ -180,51 +225,62 @@ static int save_dedup_counts(shard_task *t, unsigned rank, const mtp_counts *cou
 
 int shard_task_write(shard_task *t, unsigned rank)
 {
-    mtp_recipe *recipe = NULL;
-    build *b = NULL;
+    chain c = {NULL, NULL, NULL};
+    mtp_stage *dedup = NULL;
     shard_output outputs[2];
     memset(outputs, 0, sizeof outputs);
     char dir[SHARD_PATH_CAPACITY];
-    int rc = shard_require_done(&t->plan, t->run, 1, "write");
-    rc = rc == 0 ? load_recipe(t, &recipe, &b) : rc;
-    rc = rc == 0 ? build_mono_make(b, 0, BUILD_DEDUP, BUILD_DEDUP + 1) : rc;
+    int rc = shard_require_done(&t->plan, t->run, SHARD_REDUCE, "write");
+    rc = rc == 0 ? load_recipe(t, &c) : rc;
+    rc = rc == 0 ? make_tail_stage(&c, 0, &dedup) : rc;
     if (rc == 0 && (shard_path(dir, "%s/out", t->run) != 0 || shard_mkdirs(dir) != 0)) {
         cli_error("task", "%s/out: cannot create: %s", t->run, strerror(errno));
         rc = CLI_EXIT_FAILURE;
     }
-    mtp_stage *dedup = rc == 0 ? build_mono_stage(b, BUILD_DEDUP) : NULL;
-    const char *counter = rc == 0 && build_mono_dedup_options(b)->key == MTP_DEDUP_LOOSE
+    const char *counter = rc == 0 && dedup_options(&c)->key == MTP_DEDUP_LOOSE
                               ? "dropped.duplicate_loose"
                               : "dropped.duplicate_exact";
     rc = rc == 0 ? dedup_shard(t, rank, dedup, counter, outputs) : rc;
     rc = rc == 0 ? save_dedup_counts(t, rank, mtp_stage_counts(dedup), &outputs[1]) : rc;
     if (rc == 0) {
-        const mtp_counts *c = mtp_stage_counts(dedup);
-        rc = shard_marker_write(t, 2, rank, outputs, 2, mtp_counts_get(c, "in"),
-                                mtp_counts_get(c, "out"));
+        const mtp_counts *counts = mtp_stage_counts(dedup);
+        rc = shard_marker_write(t, SHARD_WRITE, rank, outputs, 2, mtp_counts_get(counts, "in"),
+                                mtp_counts_get(counts, "out"));
     }
-    build_mono_release(b);
-    mtp_recipe_free(recipe);
+    release_chain(&c);
     return rc;
 }
 
 /* ==== assemble =========================================================== */
 
-/* Merges RUN/DIR/shard-*.STAGE.json over the shards, in shard order, into *dst. */
-static int merge_counts(const shard_task *t, const char *dir, const char *stage, mtp_counts *dst)
+/* Loads RUN/NAME (a counts file) and merges it into *dst. */
+static int merge_file(const shard_task *t, const char *name, mtp_counts *dst)
 {
-    mtp_counts_init(dst, stage);
-    for (unsigned k = 0; k < t->plan.shards; k++) {
-        char path[SHARD_PATH_CAPACITY];
-        static mtp_counts one; /* large */
-        if (shard_path(path, "%s/%s/shard-%05u.%s.json", t->run, dir, k, stage) != 0 ||
-            mtp_counts_load_json(&one, path) != MTP_OK) {
-            cli_error("task", "%s/%s/shard-%05u.%s.json: cannot read", t->run, dir, k, stage);
-            return CLI_EXIT_FAILURE;
-        }
-        mtp_counts_merge(dst, &one);
+    char path[SHARD_PATH_CAPACITY];
+    static mtp_counts one; /* large */
+    if (shard_path(path, "%s/%s", t->run, name) != 0 ||
+        mtp_counts_load_json(&one, path) != MTP_OK) {
+        cli_error("task", "%s/%s: cannot read", t->run, name);
+        return CLI_EXIT_FAILURE;
     }
+    mtp_counts_merge(dst, &one);
     return 0;
+}
+
+/* Merges RUN/DIR/shard-*.STAGE.json over the shards, in shard order, into
+ * *dst, named `name`. */
+static int merge_counts(const shard_task *t, const char *dir, const char *stage, const char *name,
+                        mtp_counts *dst)
+{
+    mtp_counts_init(dst, name);
+    int rc = 0;
+    for (unsigned k = 0; k < t->plan.shards && rc == 0; k++) {
+        char file[SHARD_PATH_CAPACITY];
+        rc = shard_path(file, "%s/shard-%05u.%s.json", dir, k, stage) != 0
+                 ? CLI_EXIT_FAILURE
+                 : merge_file(t, file, dst);
+    }
+    return rc;
 }
 
 /* build's upstream counts: ingest, normalize, segment, filter, dedup. */
@@ -234,12 +290,36 @@ static int fill_upstream(const shard_task *t, mtp_counts *up)
                                                      "dedup"};
     int rc = 0;
     for (int i = 0; i < BUILD_STAGES && rc == 0; i++) {
-        rc = merge_counts(t, i == BUILD_STAGES - 1 ? "out" : "map", stages[i], &up[i]);
+        rc = merge_counts(t, i == BUILD_STAGES - 1 ? "out" : "map", stages[i], stages[i], &up[i]);
     }
     if (rc == 0 && t->plan.files_ignored > 0) {
         mtp_counts_add(&up[0], "files_ignored", t->plan.files_ignored);
     }
     return rc;
+}
+
+/* build_aligned's: STAGE.LANG for both sides' fronts, align, filter, dedup. */
+static int fill_upstream_aligned(const shard_task *t, aligned *a, mtp_counts *up)
+{
+    static const char *const fronts[BUILD_FRONTS] = {"ingest", "normalize", "segment"};
+    const uint64_t ignored[BUILD_SIDES] = {t->plan.files_ignored, t->plan.tgt_files_ignored};
+    int rc = 0;
+    size_t n = 0;
+    for (int s = 0; s < BUILD_SIDES; s++) {
+        for (int f = 0; f < BUILD_FRONTS && rc == 0; f++, n++) {
+            char name[64];
+            snprintf(name, sizeof name, "%s.%s", fronts[f], build_aligned_lang(a, s));
+            rc = merge_counts(t, "map", name, name, &up[n]);
+        }
+        if (rc == 0 && ignored[s] > 0) {
+            mtp_counts_add(&up[n - BUILD_FRONTS], "files_ignored", ignored[s]);
+        }
+    }
+    mtp_counts_init(&up[n], "align");
+    rc = rc == 0 ? merge_file(t, "align/align.json", &up[n++]) : rc;
+    mtp_counts_init(&up[n], "filter");
+    rc = rc == 0 ? merge_file(t, "align/filter.json", &up[n++]) : rc;
+    return rc == 0 ? merge_counts(t, "out", "dedup", "dedup", &up[n]) : rc;
 }
 
 static int feed_shards(const shard_task *t, mtp_stage *write)
@@ -259,39 +339,53 @@ static int feed_shards(const shard_task *t, mtp_stage *write)
     return rc;
 }
 
-static void print_summaries(const shard_task *t, const mtp_counts *up, mtp_stage *write)
+static void print_summaries(const shard_task *t, const mtp_counts *up, size_t count,
+                            mtp_stage *write)
 {
     if (t->quiet) {
         return;
     }
-    for (int i = 0; i < BUILD_STAGES; i++) {
+    for (size_t i = 0; i < count; i++) {
         mtp_counts_print_summary(&up[i], stderr);
     }
     mtp_counts_print_summary(mtp_stage_counts(write), stderr);
     fprintf(stderr, "mtprep task: corpus written to %s\n", t->plan.output);
 }
 
+/* Upstream counts filled from the run; *up and *count name them. */
+static int upstream_of(const shard_task *t, chain *c, mtp_counts **up, size_t *count)
+{
+    if (c->pairs != NULL) {
+        *up = build_aligned_upstream(c->pairs);
+        *count = BUILD_ALIGNED_UPSTREAM;
+        return fill_upstream_aligned(t, c->pairs, *up);
+    }
+    *up = build_mono_upstream(c->mono);
+    *count = BUILD_STAGES;
+    return fill_upstream(t, *up);
+}
+
 int shard_task_assemble(shard_task *t)
 {
-    mtp_recipe *recipe = NULL;
-    build *b = NULL;
-    int rc = shard_require_done(&t->plan, t->run, 2, "assemble");
-    rc = rc == 0 ? load_recipe(t, &recipe, &b) : rc;
-    rc = rc == 0 ? fill_upstream(t, build_mono_upstream(b)) : rc;
-    rc = rc == 0 ? build_make_parents(build_mono_output(b)) : rc;
-    rc = rc == 0 ? build_mono_make(b, 0, BUILD_WRITE, BUILD_WRITE + 1) : rc;
-    mtp_stage *write = rc == 0 ? build_mono_stage(b, BUILD_WRITE) : NULL;
+    chain c = {NULL, NULL, NULL};
+    mtp_counts *up = NULL;
+    size_t up_count = 0;
+    mtp_stage *write = NULL;
+    int rc = shard_require_done(&t->plan, t->run, SHARD_WRITE, "assemble");
+    rc = rc == 0 ? load_recipe(t, &c) : rc;
+    rc = rc == 0 ? upstream_of(t, &c, &up, &up_count) : rc;
+    rc = rc == 0 ? build_make_parents(t->plan.output) : rc;
+    rc = rc == 0 ? make_tail_stage(&c, 1, &write) : rc;
     rc = rc == 0 ? feed_shards(t, write) : rc;
     if (rc == 0) {
-        print_summaries(t, build_mono_upstream(b), write);
+        print_summaries(t, up, up_count, write);
         shard_output out; /* the manifest, written last of the corpus files */
         snprintf(out.path, sizeof out.path, "%s/MANIFEST.json", t->plan.output);
         out.bytes = file_bytes(out.path);
-        const mtp_counts *c = mtp_stage_counts(write);
-        rc =
-            shard_marker_write(t, 3, 0, &out, 1, mtp_counts_get(c, "in"), mtp_counts_get(c, "out"));
+        const mtp_counts *counts = mtp_stage_counts(write);
+        rc = shard_marker_write(t, SHARD_ASSEMBLE, 0, &out, 1, mtp_counts_get(counts, "in"),
+                                mtp_counts_get(counts, "out"));
     }
-    build_mono_release(b);
-    mtp_recipe_free(recipe);
+    release_chain(&c);
     return rc;
 }

@@ -2,7 +2,8 @@
 # The command lines of plan, task and status: --help, misuse (exit 2),
 # planning the same run again (kept) or a different one (refused without
 # --force, which wipes the old tasks), an input changed after the plan,
-# refused recipes (aligned, stdin), and status's exact output.
+# refused inputs (stdin, unreadable), status's exact output, and the align
+# stage of a monolingual plan (no rank: "align 0/0", refused as a task).
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -41,9 +42,16 @@ expect_exit 0 "$MTPREP" plan --shards 2 --partitions 3 --run "$run" "$work/r.rec
 grep -q '^mtprep plan: 1 input files (0 names ignored), ' "$work/stderr" || fail "plan summary"
 grep -q 'mtprep task map ' "$work/stderr" || fail "plan does not say what to run next"
 expect_exit 1 "$MTPREP" status "$run"
-printf 'map 0/2 missing: 0 1\nreduce 0/3 missing: 0 1 2\nwrite 0/2 missing: 0 1\nassemble 0/1 missing: 0\n' \
+printf 'map 0/2 missing: 0 1\nalign 0/0\nreduce 0/3 missing: 0 1 2\nwrite 0/2 missing: 0 1\nassemble 0/1 missing: 0\n' \
     > "$work/want"
 cmp "$work/stdout" "$work/want" || fail "status before any task"
+# A monolingual plan has no align task: nothing missing, and refused as a task.
+expect_exit 0 "$MTPREP" status --missing align "$run"
+[ ! -s "$work/stdout" ] || fail "--missing align of a monolingual plan: $(cat "$work/stdout")"
+expect_exit 2 "$MTPREP" task align "$run" 0
+grep -q 'plans a monolingual recipe: it has no align task' "$work/stderr" ||
+    fail "task align on a monolingual plan: $(cat "$work/stderr")"
+[ ! -e "$run/done/align/00000" ] || fail "a refused align wrote a marker"
 expect_exit 2 "$MTPREP" task map "$run" 2
 grep -q 'map has ranks 0 to 1 under this plan, not 2' "$work/stderr" || fail "rank range"
 expect_exit 2 "$MTPREP" task assemble "$run" 1
@@ -85,18 +93,24 @@ grep -q 'plan.json: not a valid plan (edited or damaged)' "$work/stderr" || fail
 expect_exit 1 "$MTPREP" status "$run"
 cp "$work/plan.saved" "$run/plan.json"
 
-# Recipes plan refuses.
-cat > "$work/aligned.recipe" <<RECIPE
-[build]
-input = $work/in
-tgt-input = $work/in
-output = $work/out
-RECIPE
-expect_exit 2 "$MTPREP" plan --run "$work/run2" "$work/aligned.recipe"
-grep -q 'sharded runs take monolingual recipes; build aligned corpora with mtprep build --threads N' \
-    "$work/stderr" || fail "aligned recipe not refused clearly"
+# Inputs plan refuses: stdin, and (exit 1) an input it cannot read.
 printf '[build]\ninput = -\noutput = %s/out\n' "$work" > "$work/stdin.recipe"
 expect_exit 2 "$MTPREP" plan --run "$work/run2" "$work/stdin.recipe"
 grep -q "input '-' (stdin) cannot be sharded" "$work/stderr" || fail "stdin input not refused"
 [ ! -e "$work/run2" ] || fail "a refused plan created its run directory"
+if [ "$(id -u)" != 0 ]; then # root reads any file
+    cp "$work/in/a.jsonl" "$work/in/locked.jsonl"
+    chmod 000 "$work/in/locked.jsonl"
+    expect_exit 1 "$MTPREP" plan --run "$work/run2" "$work/r.recipe"
+    chmod 644 "$work/in/locked.jsonl"
+    grep -q "in/locked.jsonl: cannot read (Permission denied); a plan needs every input readable" \
+        "$work/stderr" || fail "unreadable input: $(cat "$work/stderr")"
+    [ ! -e "$work/run2" ] || fail "a failed plan created its run directory"
+fi
+# A broken symbolic link is an input no one can read, whoever runs the plan.
+ln -s "$work/no-such-file.jsonl" "$work/in/gone.jsonl"
+expect_exit 1 "$MTPREP" plan --run "$work/run2" "$work/r.recipe"
+grep -q "in/gone.jsonl: cannot read (No such file or directory); a plan needs every input readable" \
+    "$work/stderr" || fail "unreadable input: $(cat "$work/stderr")"
+[ ! -e "$work/run2" ] || fail "a failed plan created its run directory"
 pass

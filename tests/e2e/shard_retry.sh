@@ -3,7 +3,8 @@
 # whose prerequisites are missing refuses and names them; deleting one map
 # output with its marker and re-running that map, then reduce, write and
 # assemble after removing their markers, gives the same bytes; leftovers of
-# a killed task (temporary files) do no harm.
+# a killed task (temporary files NAME.PID.tmp-mtprep) are removed by its
+# rerun, but not those of a process still running.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -51,14 +52,33 @@ grep -qx 'mtprep task: assemble 00000 already done' "$work/stderr" || fail "asse
 [ "$(ls -l --time-style=+%s.%N "$run/map" "$run/done/map")" = "$before" ] ||
     fail "a done map task rewrote its files"
 
-# Lose map 1 (output and marker), as if its task had been killed and cleaned up
-# badly: a stale temporary file stays behind, and a corrupt record file.
+# Lose map 1 (output and marker), as if its task had been killed: its
+# temporaries (NAME.PID.tmp-mtprep, of a process that is gone) stay behind.
+# A temporary of a process still running here (this shell, standing for a
+# second copy of the task) is not the task's to remove.
 rm "$run/done/map/00001" "$run/map/shard-00001.rec.zst"
-printf 'garbage' > "$run/map/shard-00001.rec.zst.tmp-mtprep"
-printf 'garbage' > "$run/keys/part-001/shard-00001.keys.tmp-mtprep"
+sh -c 'exit 0' &
+gone=$!
+wait "$gone"
+kill -0 "$gone" 2> /dev/null && fail "pid $gone still runs"
+printf 'garbage' > "$run/map/shard-00001.rec.zst.$gone.tmp-mtprep"
+printf 'garbage' > "$run/map/shard-00001.ingest.json.$gone.tmp-mtprep"
+printf 'garbage' > "$run/keys/part-001/shard-00001.keys.$gone.tmp-mtprep"
+printf 'garbage' > "$run/done/map/00001.$gone.tmp-mtprep"
+printf 'garbage' > "$run/map/shard-00001.rec.zst.tmp-mtprep" # the older fixed names
+printf 'garbage' > "$run/done/map/00001.tmp-mtprep"
+printf 'garbage' > "$run/map/shard-00001.rec.zst.$$.tmp-mtprep"
+printf 'garbage' > "$run/map/shard-00002.rec.zst.$gone.tmp-mtprep" # another rank's
 [ "$("$MTPREP" status --missing map "$run")" = 1 ] || fail "status does not list map 1"
 "$MTPREP" task -q map "$run" 1
-[ ! -e "$run/map/shard-00001.rec.zst.tmp-mtprep" ] || fail "the stale temporary stayed"
+for f in map/shard-00001.rec.zst.$gone.tmp-mtprep map/shard-00001.ingest.json.$gone.tmp-mtprep \
+    keys/part-001/shard-00001.keys.$gone.tmp-mtprep done/map/00001.$gone.tmp-mtprep \
+    map/shard-00001.rec.zst.tmp-mtprep done/map/00001.tmp-mtprep; do
+    [ ! -e "$run/$f" ] || fail "the stale temporary $f stayed"
+done
+[ -e "$run/map/shard-00001.rec.zst.$$.tmp-mtprep" ] || fail "a running process's temporary went"
+[ -e "$run/map/shard-00002.rec.zst.$gone.tmp-mtprep" ] || fail "map 1 removed map 2's temporary"
+rm "$run/map/shard-00001.rec.zst.$$.tmp-mtprep" "$run/map/shard-00002.rec.zst.$gone.tmp-mtprep"
 rm -r "$run/done/reduce" "$run/done/write" "$run/done/assemble" "$out"
 for k in 1 0; do "$MTPREP" task -q reduce "$run" "$k"; done
 for k in 2 1 0; do "$MTPREP" task -q write "$run" "$k"; done

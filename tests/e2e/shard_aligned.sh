@@ -1,0 +1,78 @@
+#!/bin/sh
+# A sharded run of the aligned sample recipe (id-en) writes the corpus of
+# `mtprep build` byte for byte -- every file, MANIFEST.json and SHA256SUMS
+# included -- for N = 1, 2, 4, 7 shards and P = 1, 3 partitions, the tasks
+# of each stage in a scrambled order; status lists the align stage; each
+# pair lands in the part of the map shard its source document came from.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+recipe=corpora/recipes/sample-id-en.recipe
+cd "$MTPREP_SOURCE_DIR"
+[ -r "$recipe" ] || fail "no $recipe"
+"$MTPREP" build -q --out "$work/ref" "$recipe"
+
+# ranks N ORDER: 0..N-1 reversed (rev), or odd ranks first (odd).
+ranks() {
+    i=0
+    list=
+    while [ "$i" -lt "$1" ]; do
+        case $2 in
+        rev) list="$i $list" ;;
+        odd) if [ $((i % 2)) -eq 1 ]; then list="$i $list"; else list="$list $i"; fi ;;
+        esac
+        i=$((i + 1))
+    done
+    echo $list
+}
+
+# same_corpus DIR: every file of $work/ref, and no other, with equal bytes.
+same_corpus() {
+    [ "$(cd "$work/ref" && ls)" = "$(cd "$1" && ls)" ] || fail "$1: file set differs"
+    for f in $(cd "$work/ref" && ls); do
+        cmp "$work/ref/$f" "$1/$f" || fail "$1/$f differs from mtprep build"
+    done
+}
+
+for n in 1 2 4 7; do
+    for p in 1 3; do
+        run=$work/run-$n-$p
+        out=$work/out-$n-$p
+        "$MTPREP" plan -q --shards "$n" --partitions "$p" --out "$out" --run "$run" "$recipe"
+        (
+            cd "$work" # tasks go to the plan's directory themselves
+            for k in $(ranks "$n" odd); do "$MTPREP" task -q map "$run" "$k"; done
+            "$MTPREP" task -q align "$run" 0
+            for k in $(ranks "$p" rev); do "$MTPREP" task -q reduce "$run" "$k"; done
+            for k in $(ranks "$n" rev); do "$MTPREP" task -q write "$run" "$k"; done
+            "$MTPREP" task -q assemble "$run" 0
+        ) || fail "N=$n P=$p: a task failed"
+        same_corpus "$out"
+        "$MTPREP" status "$run" > /dev/null || fail "N=$n P=$p: status says incomplete"
+    done
+done
+"$MTPREP" verify "$work/out-7-3" > /dev/null || fail "the 7-shard corpus does not verify"
+
+# status: five stages, align one rank.
+expect_exit 0 "$MTPREP" status "$work/run-2-3"
+printf 'map 2/2\nalign 1/1\nreduce 3/3\nwrite 2/2\nassemble 1/1\n' > "$work/want"
+cmp "$work/stdout" "$work/want" || fail "status of a finished aligned run: $(cat "$work/stdout")"
+expect_exit 0 "$MTPREP" status --missing align "$work/run-2-3"
+[ ! -s "$work/stdout" ] || fail "--missing align of a done align"
+
+# Parts: with 7 shards several hold pairs, and every pair's doc_id is one of
+# the source documents of the map shard with its number.
+run=$work/run-7-3
+nonempty=0
+k=0
+while [ "$k" -lt 7 ]; do
+    part=$run/align/shard-0000$k.rec.zst
+    zstdcat "$part" | cut -f1 | sort -u > "$work/part-docs"
+    zstdcat "$run/map/shard-0000$k.src.rec.zst" | cut -f1 | sort -u > "$work/map-docs"
+    [ -z "$(comm -23 "$work/part-docs" "$work/map-docs")" ] ||
+        fail "part $k holds pairs of documents from another shard"
+    [ -s "$work/part-docs" ] && nonempty=$((nonempty + 1))
+    k=$((k + 1))
+done
+[ "$nonempty" -ge 4 ] || fail "only $nonempty of 7 parts hold pairs"
+pass

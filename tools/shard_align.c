@@ -1,0 +1,550 @@
+/* The sharded run of an aligned recipe: mtprep task map RUN K (both sides'
+ * front stages over shard K) and mtprep task align RUN 0 (the join).
+ *
+ * map K runs each side's ingest -> normalize -> segment, made from the
+ * plan's recipe by build's own code (tools/build.h), over shard K's pieces
+ * of that side, into RUN/map/shard-KKKKK.src.rec.zst and .tgt.rec.zst, and
+ * saves the six stages' counts as RUN/map/shard-KKKKK.STAGE.LANG.json. Each
+ * side's pieces are contiguous runs of its input, so a side's spools of
+ * shards 0..N-1 concatenated are the spool `mtprep build` writes.
+ *
+ * align 0 reads every shard's source spool as one stream and every target
+ * spool as another (zstd frames concatenate, so the spools are joined byte
+ * for byte into two temporaries under RUN/align), and runs align -> filter
+ * made from the recipe exactly as build does. Each surviving pair goes to
+ * part K = the map shard its source document came from: a cursor walks the
+ * source spools shard by shard, a document at a time, to the pair's doc_id.
+ * align emits in source order, so parts only grow; should a doc_id not be
+ * found ahead, the pair stays in the current part, which keeps the order.
+ * Part K is RUN/align/shard-KKKKK.rec.zst, and its dedup keys go, with the
+ * pair's ordinal in the part, to RUN/keys/part-PPP/shard-KKKKK.keys as a
+ * monolingual map writes them (tools/shard_map.c), so reduce, write and
+ * assemble work on parts as on shards. align and filter counts go to
+ * RUN/align/align.json and filter.json. The align marker lists those two,
+ * and the parts and their keys files as two globs with their total bytes
+ * (a list of N x (P + 1) names would be as large as the run).
+ *
+ * Memory: map, the stages' own bounds. align: align's own bound (one
+ * document pair and its join window), the filter's, one part's key tuples
+ * (16 bytes per pair of the part), and the cursor's doc_id. Disk: align
+ * copies the compressed spools once, removed at its end.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "shard.h"
+
+#define SPOOL_ZSTD_LEVEL 1
+#define RECORD_MAX_BYTES ((size_t)1 << 30) /* our own files: any record a stage emitted */
+
+static const char *const side_suffix[BUILD_SIDES] = {"src", "tgt"};
+static const char *const front_names[BUILD_FRONTS] = {"ingest", "normalize", "segment"};
+
+static uint64_t file_bytes(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+}
+
+static int load_aligned(const shard_task *t, mtp_recipe **recipe, aligned **a)
+{
+    mtp_error err = {{0}};
+    const char *text = t->plan.recipe_text;
+    if (mtp_recipe_parse(t->plan.recipe_path, text, strlen(text), recipe, &err) != MTP_OK) {
+        cli_error("task", "%s", err.message);
+        return CLI_EXIT_FAILURE;
+    }
+    return build_aligned_load(t->plan.recipe_path, *recipe, t->plan.output, a);
+}
+
+/* ==== map K ============================================================== */
+
+typedef struct side_feed {
+    const shard_plan *plan;
+    unsigned rank;
+    int side;
+} side_feed;
+
+/* Feeds ingest the shard's pieces of one side, in input order. */
+static mtp_status feed_pieces(void *ctx, mtp_ingest *ingest, const mtp_sink *sink)
+{
+    const side_feed *f = ctx;
+    const shard_plan *plan = f->plan;
+    mtp_status st = MTP_OK;
+    for (size_t i = plan->shard_first[f->rank]; i < plan->shard_first[f->rank + 1]; i++) {
+        const shard_piece *p = &plan->pieces[i];
+        const shard_file *file = &plan->files[p->file];
+        if (file->side != f->side) {
+            continue;
+        }
+        const mtp_ingest_piece piece = {file->path, file->root,    p->offset,
+                                        p->length,  p->first_line, p->offset == 0};
+        st = mtp_ingest_range(ingest, &piece, sink);
+        if (st != MTP_OK) {
+            break;
+        }
+    }
+    return st;
+}
+
+/* Runs one side into RUN/map/shard-K.SIDE.rec.zst; names it in *o. */
+static int map_side(shard_task *t, aligned *a, unsigned rank, int side, shard_output *o)
+{
+    static const mtp_writer_options opts = {SPOOL_ZSTD_LEVEL, 0};
+    side_feed feed = {&t->plan, rank, side};
+    char path[SHARD_PATH_CAPACITY];
+    snprintf(o->path, sizeof o->path, "map/shard-%05u.%s.rec.zst", rank, side_suffix[side]);
+    if (shard_path(path, "%s/%s", t->run, o->path) != 0) {
+        cli_error("task", "%s: path too long", t->run);
+        return CLI_EXIT_FAILURE;
+    }
+    int rc = build_aligned_make_side(a, side);
+    rc = rc == 0 ? build_aligned_run_side(a, side, path, &opts, feed_pieces, &feed) : rc;
+    o->bytes = file_bytes(path);
+    return rc;
+}
+
+/* RUN/map/shard-K.STAGE.LANG.json for both sides' three stages. */
+static int save_front_counts(shard_task *t, aligned *a, unsigned rank, shard_output *outputs)
+{
+    for (int s = 0; s < BUILD_SIDES; s++) {
+        for (int f = 0; f < BUILD_FRONTS; f++) {
+            shard_output *o = &outputs[s * BUILD_FRONTS + f];
+            char path[SHARD_PATH_CAPACITY];
+            snprintf(o->path, sizeof o->path, "map/shard-%05u.%s.%s.json", rank, front_names[f],
+                     build_aligned_lang(a, s));
+            if (shard_path(path, "%s/%s", t->run, o->path) != 0 ||
+                mtp_counts_save_json(build_aligned_front_counts(a, s, f), path) != MTP_OK) {
+                cli_error("task", "%s/%s: cannot write", t->run, o->path);
+                return CLI_EXIT_FAILURE;
+            }
+            o->bytes = file_bytes(path);
+        }
+    }
+    return 0;
+}
+
+/* Records read by both ingests (in) and written by both segments (out). */
+static void front_totals(const aligned *a, uint64_t *in, uint64_t *out)
+{
+    *in = 0;
+    *out = 0;
+    for (int s = 0; s < BUILD_SIDES; s++) {
+        *in += mtp_counts_get(build_aligned_front_counts(a, s, BUILD_FRONT_INGEST), "out");
+        *out += mtp_counts_get(build_aligned_front_counts(a, s, BUILD_FRONT_SEGMENT), "out");
+    }
+}
+
+int shard_task_map_aligned(shard_task *t, unsigned rank)
+{
+    mtp_recipe *recipe = NULL;
+    aligned *a = NULL;
+    shard_output outputs[BUILD_SIDES + BUILD_SIDES * BUILD_FRONTS];
+    memset(outputs, 0, sizeof outputs);
+    char dir[SHARD_PATH_CAPACITY];
+    int rc = shard_check_sizes(&t->plan, rank);
+    rc = rc == 0 ? load_aligned(t, &recipe, &a) : rc;
+    if (rc == 0 && (shard_path(dir, "%s/map", t->run) != 0 || shard_mkdirs(dir) != 0)) {
+        cli_error("task", "%s/map: cannot create: %s", t->run, strerror(errno));
+        rc = CLI_EXIT_FAILURE;
+    }
+    for (int s = 0; s < BUILD_SIDES && rc == 0; s++) {
+        rc = map_side(t, a, rank, s, &outputs[s]);
+    }
+    rc = rc == 0 ? save_front_counts(t, a, rank, outputs + BUILD_SIDES) : rc;
+    if (rc == 0) {
+        uint64_t in = 0, out = 0;
+        front_totals(a, &in, &out);
+        rc = shard_marker_write(t, SHARD_MAP, rank, outputs, sizeof outputs / sizeof outputs[0], in,
+                                out);
+    }
+    build_aligned_release(a);
+    mtp_recipe_free(recipe);
+    return rc;
+}
+
+/* ==== align 0: the joined spools ========================================= */
+
+/* Appends the file at `from` to the open file `to`. */
+static int append_file(FILE *to, const char *from)
+{
+    static char buf[1 << 16];
+    FILE *in = fopen(from, "rb");
+    if (in == NULL) {
+        cli_error("task", "%s: cannot read: %s", from, strerror(errno));
+        return CLI_EXIT_FAILURE;
+    }
+    size_t n = 0;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0 && fwrite(buf, 1, n, to) == n) {
+    }
+    const int failed = ferror(in) || ferror(to);
+    fclose(in);
+    if (failed) {
+        cli_error("task", "%s: cannot copy: %s", from, strerror(errno));
+        return CLI_EXIT_FAILURE;
+    }
+    return 0;
+}
+
+/* Joins every shard's spool of `side` into `path` (a temporary name). */
+static int join_spools(const shard_task *t, int side, const char *path)
+{
+    FILE *to = fopen(path, "wb");
+    if (to == NULL) {
+        cli_error("task", "%s: cannot create: %s", path, strerror(errno));
+        return CLI_EXIT_FAILURE;
+    }
+    int rc = 0;
+    for (unsigned k = 0; k < t->plan.shards && rc == 0; k++) {
+        char from[SHARD_PATH_CAPACITY];
+        rc = shard_path(from, "%s/map/shard-%05u.%s.rec.zst", t->run, k, side_suffix[side]) != 0
+                 ? CLI_EXIT_FAILURE
+                 : append_file(to, from);
+    }
+    if (fclose(to) != 0 && rc == 0) {
+        cli_error("task", "%s: cannot write: %s", path, strerror(errno));
+        rc = CLI_EXIT_FAILURE;
+    }
+    return rc;
+}
+
+/* ==== align 0: the run =================================================== */
+
+typedef struct align_run {
+    shard_task *t;
+    aligned *a;
+    mtp_stage *filter;
+    mtp_sink to_filter, to_part;
+    char joined[BUILD_SIDES][SHARD_PATH_CAPACITY]; /* the temporaries */
+    /* the part being written */
+    unsigned part;
+    mtp_writer *out;
+    shard_tuple *tuples;
+    size_t tuple_count, tuple_capacity;
+    uint64_t ordinal; /* pairs in the part so far */
+    uint64_t pairs;   /* in every part */
+    uint64_t rec_bytes, key_bytes;
+    mtp_dedup_key key_kind;
+    mtp_dedup_side key_side;
+    mtp_key_scratch scratch;
+    /* the cursor over the source spools */
+    mtp_reader *cursor;
+    unsigned cursor_shard; /* the spool it reads; shards: done */
+    char *doc;             /* the doc_id it stands on */
+    size_t doc_len, doc_capacity;
+    unsigned doc_shard;
+    int has_doc;
+    mtp_error error; /* the task's own failure */
+} align_run;
+
+/* ---- the cursor ---------------------------------------------------------- */
+
+static mtp_status open_cursor(align_run *r)
+{
+    char path[SHARD_PATH_CAPACITY];
+    mtp_reader_close(r->cursor);
+    r->cursor = NULL;
+    if (r->cursor_shard >= r->t->plan.shards) {
+        return MTP_OK;
+    }
+    if (shard_path(path, "%s/map/shard-%05u.src.rec.zst", r->t->run, r->cursor_shard) != 0) {
+        return mtp_error_set(&r->error, MTP_ERR_IO, "%s: path too long", r->t->run);
+    }
+    return mtp_reader_open(path, NULL, RECORD_MAX_BYTES, &r->cursor, &r->error);
+}
+
+static mtp_status take_doc(align_run *r, mtp_str id)
+{
+    if (id.len + 1 > r->doc_capacity) {
+        char *grown = mtp_realloc(r->doc, id.len + 1);
+        if (grown == NULL) {
+            return mtp_error_set(&r->error, MTP_ERR_NOMEM, "out of memory");
+        }
+        r->doc = grown;
+        r->doc_capacity = id.len + 1;
+    }
+    memcpy(r->doc, id.ptr, id.len);
+    r->doc_len = id.len;
+    r->doc_shard = r->cursor_shard;
+    r->has_doc = 1;
+    return MTP_OK;
+}
+
+/* One source record further; MTP_END when every spool is read. */
+static mtp_status step_cursor(align_run *r)
+{
+    mtp_counts bad;
+    mtp_counts_init(&bad, "task");
+    mtp_record rec;
+    while (r->cursor != NULL) {
+        const mtp_status st =
+            mtp_reader_next_record(r->cursor, MTP_ON_ERROR_FAIL, &bad, &rec, &r->error);
+        if (st == MTP_OK) {
+            const int same = r->has_doc && rec.doc_id.len == r->doc_len &&
+                             memcmp(rec.doc_id.ptr, r->doc, r->doc_len) == 0;
+            return same ? MTP_OK : take_doc(r, rec.doc_id);
+        }
+        if (st != MTP_END) {
+            return st;
+        }
+        r->cursor_shard++;
+        const mtp_status opened = open_cursor(r);
+        if (opened != MTP_OK) {
+            return opened;
+        }
+    }
+    return MTP_END;
+}
+
+/* The part of a pair of document `id`: the shard of the next source
+ * document so named, or the current part when there is none ahead. */
+static mtp_status part_of(align_run *r, mtp_str id, unsigned *part)
+{
+    mtp_status st = MTP_OK;
+    while (!(r->has_doc && id.len == r->doc_len && memcmp(id.ptr, r->doc, id.len) == 0)) {
+        st = step_cursor(r);
+        if (st != MTP_OK) {
+            break;
+        }
+    }
+    *part = st == MTP_OK ? r->doc_shard : r->part;
+    return st == MTP_END ? MTP_OK : st;
+}
+
+/* ---- parts --------------------------------------------------------------- */
+
+static mtp_status open_part(align_run *r)
+{
+    static const mtp_writer_options opts = {SPOOL_ZSTD_LEVEL, 0};
+    char path[SHARD_PATH_CAPACITY];
+    r->ordinal = 0;
+    r->tuple_count = 0;
+    if (shard_path(path, "%s/align/shard-%05u.rec.zst", r->t->run, r->part) != 0) {
+        return mtp_error_set(&r->error, MTP_ERR_IO, "%s: path too long", r->t->run);
+    }
+    return mtp_writer_open(path, &opts, &r->out, r->error.message, sizeof r->error.message);
+}
+
+/* One keys file per partition for the part (empty ones too). */
+static mtp_status save_part_keys(align_run *r)
+{
+    const unsigned parts = r->t->plan.partitions;
+    shard_tuples_sort(r->tuples, r->tuple_count);
+    size_t first = 0;
+    for (unsigned p = 0; p < parts; p++) {
+        size_t limit = first;
+        while (limit < r->tuple_count && shard_partition_of(r->tuples[limit].key, parts) == p) {
+            limit++;
+        }
+        char dir[SHARD_PATH_CAPACITY], path[SHARD_PATH_CAPACITY];
+        uint64_t bytes = 0;
+        if (shard_path(dir, "%s/keys/part-%03u", r->t->run, p) != 0 || shard_mkdirs(dir) != 0 ||
+            shard_path(path, "%s/shard-%05u.keys", dir, r->part) != 0) {
+            return mtp_error_set(&r->error, MTP_ERR_IO, "%s: cannot create: %s", dir,
+                                 strerror(errno));
+        }
+        if (shard_keys_save(path, r->tuples + first, limit - first, &bytes) != 0) {
+            return MTP_ERR_IO; /* message printed */
+        }
+        r->key_bytes += bytes;
+        first = limit;
+    }
+    return MTP_OK;
+}
+
+static mtp_status close_part(align_run *r)
+{
+    mtp_status st = mtp_writer_commit(r->out);
+    if (st != MTP_OK) {
+        return mtp_error_set(&r->error, st, "%s", mtp_writer_error(r->out));
+    }
+    r->rec_bytes += mtp_writer_file_bytes(r->out);
+    mtp_writer_free(r->out);
+    r->out = NULL;
+    return save_part_keys(r);
+}
+
+/* Closes parts up to (not including) `part` and opens it. */
+static mtp_status move_to_part(align_run *r, unsigned part)
+{
+    mtp_status st = MTP_OK;
+    while (st == MTP_OK && r->part < part) {
+        st = close_part(r);
+        r->part++;
+        st = st == MTP_OK ? open_part(r) : st;
+    }
+    return st;
+}
+
+static mtp_status push_tuple(align_run *r, uint64_t key)
+{
+    if (r->tuple_count == r->tuple_capacity) {
+        const size_t capacity = r->tuple_capacity ? r->tuple_capacity * 2 : 4096;
+        shard_tuple *grown = mtp_realloc(r->tuples, capacity * sizeof *grown);
+        if (grown == NULL) {
+            return mtp_error_set(&r->error, MTP_ERR_NOMEM, "out of memory holding key tuples");
+        }
+        r->tuples = grown;
+        r->tuple_capacity = capacity;
+    }
+    const shard_tuple t = {key, r->ordinal};
+    r->tuples[r->tuple_count++] = t;
+    return MTP_OK;
+}
+
+/* A filtered pair: into its part, keyed as dedup would key it. */
+static mtp_status emit_part(void *ctx, const mtp_record *rec)
+{
+    align_run *r = ctx;
+    unsigned part = 0;
+    mtp_status st = part_of(r, rec->doc_id, &part);
+    st = st == MTP_OK && part > r->part ? move_to_part(r, part) : st;
+    if (st == MTP_OK && (st = mtp_writer_put_record(r->out, rec)) != MTP_OK) {
+        return mtp_error_set(&r->error, st, "%s", mtp_writer_error(r->out));
+    }
+    uint64_t key = 0;
+    st = st == MTP_OK ? mtp_record_key(rec, r->key_kind, r->key_side, &r->scratch, &key) : st;
+    if (st == MTP_OK) {
+        st = push_tuple(r, key);
+    } else if (st == MTP_ERR_INPUT || st == MTP_ERR_LIMIT) {
+        st = MTP_OK; /* no key: the write task applies dedup's policy */
+    }
+    r->ordinal++;
+    r->pairs++;
+    return st;
+}
+
+static mtp_status emit_filter(void *ctx, const mtp_record *rec)
+{
+    align_run *r = ctx;
+    return mtp_stage_feed(r->filter, rec, &r->to_part);
+}
+
+/* align over the joined spools -> filter -> parts; every part closed. */
+static mtp_status run_join(align_run *r)
+{
+    mtp_reader *src = NULL, *tgt = NULL;
+    const size_t max_line = build_aligned_max_line_bytes(r->a);
+    mtp_status st = mtp_reader_open(r->joined[0], NULL, max_line, &src, &r->error);
+    st = st == MTP_OK ? mtp_reader_open(r->joined[1], NULL, max_line, &tgt, &r->error) : st;
+    st = st == MTP_OK ? open_part(r) : st;
+    st = st == MTP_OK ? open_cursor(r) : st;
+    if (st == MTP_OK) {
+        st = mtp_align_streams(build_aligned_aligner(r->a), src, tgt, &r->to_filter);
+    }
+    st = st == MTP_OK ? mtp_stage_finish(r->filter, &r->to_part) : st;
+    st = st == MTP_OK ? move_to_part(r, r->t->plan.shards - 1) : st;
+    st = st == MTP_OK ? close_part(r) : st;
+    mtp_reader_close(tgt);
+    mtp_reader_close(src);
+    return st;
+}
+
+static int report_join_error(align_run *r, mtp_status st)
+{
+    const char *msg = r->error.message;
+    msg = msg[0] != '\0' ? msg : mtp_aligner_error(build_aligned_aligner(r->a));
+    msg = msg[0] != '\0' ? msg : mtp_stage_error(r->filter);
+    cli_error("task", "align 00000: %s", msg[0] != '\0' ? msg : mtp_status_str(st));
+    return cli_exit_code(st);
+}
+
+/* ---- outputs ------------------------------------------------------------- */
+
+static int save_tail_counts(align_run *r, shard_output *outputs)
+{
+    const mtp_counts *counts[2] = {mtp_aligner_counts(build_aligned_aligner(r->a)),
+                                   mtp_stage_counts(r->filter)};
+    static const char *const names[2] = {"align/align.json", "align/filter.json"};
+    for (int i = 0; i < 2; i++) {
+        char path[SHARD_PATH_CAPACITY];
+        snprintf(outputs[i].path, sizeof outputs[i].path, "%s", names[i]);
+        if (shard_path(path, "%s/%s", r->t->run, names[i]) != 0 ||
+            mtp_counts_save_json(counts[i], path) != MTP_OK) {
+            cli_error("task", "%s/%s: cannot write", r->t->run, names[i]);
+            return CLI_EXIT_FAILURE;
+        }
+        outputs[i].bytes = file_bytes(path);
+    }
+    return 0;
+}
+
+/* The marker lists the counts and, summed, the parts and their keys. */
+static int finish_align(align_run *r)
+{
+    shard_output outputs[4];
+    memset(outputs, 0, sizeof outputs);
+    int rc = save_tail_counts(r, outputs);
+    snprintf(outputs[2].path, sizeof outputs[2].path, "align/shard-*.rec.zst");
+    outputs[2].bytes = r->rec_bytes;
+    snprintf(outputs[3].path, sizeof outputs[3].path, "keys/part-*/shard-*.keys");
+    outputs[3].bytes = r->key_bytes;
+    const mtp_counts *in = mtp_aligner_counts(build_aligned_aligner(r->a));
+    return rc == 0 ? shard_marker_write(r->t, SHARD_ALIGN, 0, outputs, 4, mtp_counts_get(in, "in"),
+                                        r->pairs)
+                   : rc;
+}
+
+/* Names the two joined spools (temporary names of this process) and makes them. */
+static int make_joined(align_run *r)
+{
+    char dir[SHARD_PATH_CAPACITY], base[SHARD_PATH_CAPACITY];
+    if (shard_path(dir, "%s/align", r->t->run) != 0 || shard_mkdirs(dir) != 0) {
+        cli_error("task", "%s/align: cannot create: %s", r->t->run, strerror(errno));
+        return CLI_EXIT_FAILURE;
+    }
+    int rc = 0;
+    for (int s = 0; s < BUILD_SIDES && rc == 0; s++) {
+        rc = shard_path(base, "%s/joined.%s.rec.zst", dir, side_suffix[s]) != 0 ||
+                     mtp_temp_name(base, r->joined[s], sizeof r->joined[s]) != 0
+                 ? CLI_EXIT_FAILURE
+                 : join_spools(r->t, s, r->joined[s]);
+    }
+    return rc;
+}
+
+static void release_run(align_run *r)
+{
+    mtp_reader_close(r->cursor);
+    mtp_writer_free(r->out); /* an uncommitted part: its temporary goes */
+    mtp_free(r->tuples);
+    mtp_free(r->doc);
+    mtp_key_scratch_release(&r->scratch);
+    for (int s = 0; s < BUILD_SIDES; s++) {
+        if (r->joined[s][0] != '\0') {
+            unlink(r->joined[s]);
+        }
+    }
+}
+
+int shard_task_align(shard_task *t)
+{
+    static align_run r; /* holds the sinks the stages call back through */
+    memset(&r, 0, sizeof r);
+    r.t = t;
+    mtp_recipe *recipe = NULL;
+    int rc = shard_require_done(&t->plan, t->run, SHARD_MAP, "align");
+    rc = rc == 0 ? load_aligned(t, &recipe, &r.a) : rc;
+    rc = rc == 0 ? build_aligned_make_tail(r.a, 1, BUILD_TAIL_FILTER, BUILD_TAIL_DEDUP + 1) : rc;
+    if (rc == 0) {
+        r.filter = build_aligned_tail(r.a, BUILD_TAIL_FILTER);
+        r.key_kind = build_aligned_dedup_options(r.a)->key;
+        r.key_side = build_aligned_dedup_options(r.a)->side;
+        r.to_filter = (mtp_sink){emit_filter, &r};
+        r.to_part = (mtp_sink){emit_part, &r};
+        rc = make_joined(&r);
+    }
+    if (rc == 0) {
+        const mtp_status st = run_join(&r);
+        rc = st == MTP_OK ? 0 : report_join_error(&r, st);
+    }
+    rc = rc == 0 ? finish_align(&r) : rc;
+    release_run(&r);
+    build_aligned_release(r.a);
+    mtp_recipe_free(recipe);
+    return rc;
+}
