@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="build-essential cmake pkg-config git
 libicu-dev libzstd-dev zstd zlib1g-dev libssl-dev libjansson-dev libxxhash-dev
-libcmocka-dev unicode-data bzip2 gawk time sentencepiece"
+libcmocka-dev unicode-data bzip2 gawk time sentencepiece parallel"
 
 missing=""
 for p in $PACKAGES; do
