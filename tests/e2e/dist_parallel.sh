@@ -31,15 +31,6 @@ exec "$MTPREP" "\$@"
 EOF
 chmod +x "$work/mtprep-killer"
 
-# same_corpus A B: the two corpus directories hold the same files, byte for byte.
-same_corpus() {
-    [ -n "$(ls "$1")" ] || fail "$1: empty corpus"
-    diff -r "$1" "$2" > "$work/diff" || {
-        cat "$work/diff" >&2
-        fail "$2 differs from $1"
-    }
-}
-
 "$MTPREP" build -q --out "$work/ref" "$recipe" || fail "reference build failed"
 
 # Usage: --help on stdout, misuse exits 2, a directory without a plan exits 1 naming it.

@@ -54,15 +54,6 @@ exec "$MTPREP" "\$@"
 EOF
 chmod +x "$work/mtprep-killer"
 
-# same_corpus A B: the two corpus directories hold the same files, byte for byte.
-same_corpus() {
-    [ -n "$(ls "$1")" ] || fail "$1: empty corpus"
-    diff -r "$1" "$2" > "$work/diff" || {
-        cat "$work/diff" >&2
-        fail "$2 differs from $1"
-    }
-}
-
 # submit NAME ARGS...: runs submit.sh, stdout to $work/NAME.out, stderr to $work/NAME.err.
 submit() {
     name=$1

@@ -31,6 +31,17 @@ expect_exit() {
     }
 }
 
+# same_corpus REF DIR [WHEN]: DIR holds exactly the files of REF (not empty),
+# byte for byte; WHEN names the moment in the failure message.
+same_corpus() {
+    [ -n "$(ls "$1")" ] || fail "$1: empty corpus"
+    [ "$(cd "$1" && ls)" = "$(cd "$2" && ls)" ] || fail "$2: file set differs from $1${3:+ ($3)}"
+    for same_corpus_file in $(cd "$1" && ls); do
+        cmp "$1/$same_corpus_file" "$2/$same_corpus_file" ||
+            fail "$2/$same_corpus_file differs from $1/$same_corpus_file${3:+ ($3)}"
+    done
+}
+
 # need_shared PATH: skips the test (exit 77) when shared data is absent.
 need_shared() {
     [ -e "$MTPREP_SHARED_DIR/$1" ] || {

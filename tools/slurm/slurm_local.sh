@@ -32,6 +32,9 @@
 set -euo pipefail
 
 prog=slurm_local.sh
+# shellcheck source=tools/slurm/local_lib.sh
+. "$(dirname "$0")/local_lib.sh"
+
 packages=(slurmctld slurmd slurm-client munge)
 
 usage() {
@@ -78,15 +81,8 @@ parse_args() {
     conf=$state/etc/slurm.conf
 }
 
-# alive PIDFILE COMM: true when PIDFILE names a live (not zombie) process called COMM.
-alive() {
-    local pid stat
-    [ -r "$1" ] || return 1
-    pid=$(tr -dc 0-9 < "$1")
-    [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2> /dev/null)" = "$2" ] || return 1
-    stat=$(sed 's/.*) //' "/proc/$pid/stat" 2> /dev/null) || return 1
-    case $stat in Z* | X*) return 1 ;; esac
-}
+# alive PIDFILE COMM: true when PIDFILE names a live process called COMM.
+alive() { pid_of "$1" "$2" > /dev/null; }
 
 munged_up() { alive "$state/munge/munged.pid" munged; }
 ctld_up() { alive "$state/run/slurmctld.pid" slurmctld; }

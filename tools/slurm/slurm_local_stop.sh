@@ -12,6 +12,9 @@
 set -euo pipefail
 
 prog=slurm_local_stop.sh
+# shellcheck source=tools/slurm/local_lib.sh
+. "$(dirname "$0")/local_lib.sh"
+
 
 usage() {
     cat <<'EOF'
@@ -52,17 +55,6 @@ parse_args() {
     done
     case $state in /*) ;; *) state=$PWD/$state ;; esac
     conf=$state/etc/slurm.conf
-}
-
-# pid_of PIDFILE COMM: prints the PID when PIDFILE names a live process called COMM.
-pid_of() {
-    local pid stat
-    [ -r "$1" ] || return 1
-    pid=$(tr -dc 0-9 < "$1")
-    [ -n "$pid" ] && [ "$(cat "/proc/$pid/comm" 2> /dev/null)" = "$2" ] || return 1
-    stat=$(sed 's/.*) //' "/proc/$pid/stat" 2> /dev/null) || return 1
-    case $stat in Z* | X*) return 1 ;; esac
-    echo "$pid"
 }
 
 # gone PID: true when PID has exited or is a zombie.
