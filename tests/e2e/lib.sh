@@ -42,6 +42,27 @@ same_corpus() {
     done
 }
 
+# ranks N ORDER: the ranks 0..N-1 of a sharded-run stage, reversed (rev) or
+# odd ranks first (odd), to run tasks out of order.
+ranks() {
+    ranks_i=0
+    ranks_list=
+    while [ "$ranks_i" -lt "$1" ]; do
+        case $2 in
+        rev) ranks_list="$ranks_i $ranks_list" ;;
+        odd)
+            if [ $((ranks_i % 2)) -eq 1 ]; then
+                ranks_list="$ranks_i $ranks_list"
+            else
+                ranks_list="$ranks_list $ranks_i"
+            fi
+            ;;
+        esac
+        ranks_i=$((ranks_i + 1))
+    done
+    echo $ranks_list
+}
+
 # need_shared PATH: skips the test (exit 77) when shared data is absent.
 need_shared() {
     [ -e "$MTPREP_SHARED_DIR/$1" ] || {

@@ -12,20 +12,6 @@ cd "$MTPREP_SOURCE_DIR"
 [ -r "$recipe" ] || fail "no $recipe"
 "$MTPREP" build -q --out "$work/ref" "$recipe"
 
-# ranks N ORDER: 0..N-1 reversed (rev), or odd ranks first (odd).
-ranks() {
-    i=0
-    list=
-    while [ "$i" -lt "$1" ]; do
-        case $2 in
-        rev) list="$i $list" ;;
-        odd) if [ $((i % 2)) -eq 1 ]; then list="$i $list"; else list="$list $i"; fi ;;
-        esac
-        i=$((i + 1))
-    done
-    echo $list
-}
-
 for n in 1 2 4 7; do
     for p in 1 3; do
         run=$work/run-$n-$p
