@@ -17,8 +17,10 @@
  * by looking at the terminator run before it, the token before that run, and
  * the first character after it:
  *   - a listed prefix ("Dr.", "Jl.") suppresses the break; a #NUMERIC_ONLY#
- *     prefix ("No.", "Rp.") only before a digit or Roman numeral; #ENDS#
- *     ("S.H.", "dll.", "Tbk.") keeps it, except before "(" ("Ltd. (SPA)");
+ *     prefix ("No.", "Rp.") only before a digit or Roman numeral, and no
+ *     period of the reference number it opens ("No. XI. B. 02.00", "No.
+ *     245.K/MG") ends a sentence; #ENDS# ("S.H.", "dll.", "Tbk.") keeps it,
+ *     except before "(" ("Ltd. (SPA)");
  *   - initials, one capital letter and a period or several such ("R. Tjetje",
  *     "B.J. Habibie"), never end a sentence before a capitalised word: we
  *     accept missing the rare real end "Grup C. Italia ..." to keep names
@@ -48,7 +50,11 @@
  * ("serius. pada", "Italia. apakah", "1879. atau"; not "dll. untuk",
  * "S. untuk"). Last, a quoted sentence with its attribution ("...," kata X.)
  * after text with no final punctuation starts a sentence: the break goes
- * before its opening quote ('parlemen "Sebagian dari ...," kata Djoko.').
+ * before its opening quote ('parlemen "Sebagian dari ...," kata Djoko.'),
+ * unless a verb of saying introduces it ('mengatakan "Saya ...," katanya.').
+ * And a sentence connective written with a capital right after a lower-case
+ * word ("per bulan Adapun wakil presiden") starts a sentence whose period was
+ * lost, outside quotations and names ("Pemerintahan Sementara").
  * Sentences are trimmed of white space; the text is never otherwise changed.
  *
  * Memory: O(longest paragraph) for the break arrays, grown and then reused;
@@ -65,6 +71,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #include <unicode/ubrk.h>
 #include <unicode/uchar.h>
@@ -741,6 +748,79 @@ static int starts_roman_numeral(const char *text, size_t len, size_t pos)
     return i > pos && (i == len || !u_isalnum((unsigned char)text[i]));
 }
 
+static int is_roman_letter(char c)
+{
+    return c == 'I' || c == 'V' || c == 'X' || c == 'L' || c == 'C' || c == 'D' || c == 'M';
+}
+
+/* Whether [start, limit) is one part of a reference number: a Roman numeral,
+ * a single capital letter or a number ("XI", "B", "02.00"). The first
+ * character settles most tokens, so ordinary words cost one test. */
+static int is_reference_part(const char *text, size_t start, size_t limit)
+{
+    if (limit <= start) {
+        return 0;
+    }
+    const char first = text[start];
+    if (isdigit((unsigned char)first)) {
+        for (size_t i = start + 1; i < limit; i++) {
+            if (!isdigit((unsigned char)text[i]) && text[i] != '.') {
+                return 0;
+            }
+        }
+        return 1;
+    }
+    if (!isupper((unsigned char)first)) {
+        return 0;
+    }
+    for (size_t i = start + 1; i < limit; i++) {
+        if (!is_roman_letter(text[i]) || !is_roman_letter(first)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Whether the period after [word_start, term_start) is inside a reference
+ * number that a numeric prefix opened: "No. XI. B. 02.00", where every part
+ * since the prefix, this one and the next are reference parts. */
+static int inside_reference_number(const mtp_segmenter *seg, const char *text, size_t len,
+                                   const break_site *site)
+{
+    if (seg->prefixes == NULL || !is_reference_part(text, site->word_start, site->term_start)) {
+        return 0;
+    }
+    size_t limit = site->next;
+    while (limit < len && isalnum((unsigned char)text[limit])) {
+        limit++;
+    }
+    if (!is_reference_part(text, site->next, limit)) {
+        return 0;
+    }
+    size_t pos = site->word_start;
+    for (int parts = 0; parts < 4; parts++) {
+        while (pos > 0 && text[pos - 1] == ' ') {
+            pos--;
+        }
+        if (pos < 2 || text[pos - 1] != '.') {
+            return 0;
+        }
+        const size_t end = pos - 1;
+        size_t start = end;
+        while (start > 0 && isalnum((unsigned char)text[start - 1])) {
+            start--;
+        }
+        if (mtp_prefixes_find(seg->prefixes, text + start, end - start) == MTP_PREFIX_NUMERIC) {
+            return 1;
+        }
+        if (!is_reference_part(text, start, end)) {
+            return 0;
+        }
+        pos = start;
+    }
+    return 0;
+}
+
 /* A lone "I", "V" or "X" after a lower-case word is a Roman numeral that may
  * end a sentence ("kuartal I."), not an initial. */
 static int is_roman_after_lower_word(const char *text, size_t word_start, size_t word_len)
@@ -783,6 +863,9 @@ static const char *prefix_rule(const mtp_segmenter *seg, const char *text, size_
     if (cls == MTP_PREFIX_NUMERIC &&
         (u_isdigit(site->next_cp) || starts_roman_numeral(text, len, site->next))) {
         return "suppressed.numeric";
+    }
+    if (cls == MTP_PREFIX_NONE && inside_reference_number(seg, text, len, site)) {
+        return "suppressed.reference_number";
     }
     if (cls == MTP_PREFIX_NONE && is_initials(text, site->word_start, site->term_start) &&
         u_isupper(site->next_cp) && !is_roman_after_lower_word(text, site->word_start, word_len)) {
@@ -1513,12 +1596,54 @@ static int has_two_words(const char *text, size_t start, size_t limit)
     return i > start;
 }
 
+/* Whether the word that ends at `limit` introduces a quotation as its object
+ * ("mengatakan "Saya ..."", "menegaskan bahwa "..."): a verb of saying or
+ * "bahwa". Such a quotation continues the sentence. */
+static int introduces_quote(const char *text, size_t limit)
+{
+    static const char *const words[] = {
+        "bahwa",       "berkata",    "berujar",       "bertanya",    "bilang",
+        "menambahkan", "menanyakan", "menegaskan",    "menjawab",    "menjelaskan",
+        "mengakui",    "mengatakan", "mengungkapkan", "menuliskan",  "menulis",
+        "menuturkan",  "menyatakan", "menyebut",      "menyebutkan", "mengingatkan",
+    };
+    size_t start = limit;
+    while (start > 0 && isalpha((unsigned char)text[start - 1])) {
+        start--;
+    }
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
+        const size_t n = strlen(words[k]);
+        if (n == limit - start && strncasecmp(words[k], text + start, n) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether the quotation opening at `quote` is the object of the words before
+ * it in the sentence that starts at `sentence`: they end in a verb of saying
+ * and hold no quotation of their own (in '"...," katanya menjelaskan "..."'
+ * the verb belongs to the attribution of the quotation before). */
+static int quote_is_object(const char *text, size_t sentence, size_t quote)
+{
+    if (!introduces_quote(text, quote - 1)) {
+        return 0;
+    }
+    for (size_t i = sentence; i < quote; i++) {
+        if (text[i] == '"' || (i + 2 < quote && memcmp(text + i, "\xE2\x80\x9D", 3) == 0)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* 'parlemen "Sebagian dari nilai transaksi itu ...," kata Djoko.': a quoted
  * sentence with its attribution after text with no final punctuation (a
  * headline, a caption, a sentence that lost its period) starts a sentence of
  * its own. The break goes before the opening quote when the word before it
- * ends in a letter or digit and the text since the last break holds two
- * words or more ("Lalu "Saya ...," ujarnya." stays). */
+ * ends in a letter or digit, the text since the last break holds two words
+ * or more ("Lalu "Saya ...," ujarnya." stays), and the quotation is not the
+ * object of a verb of saying (quote_is_object). */
 static mtp_status add_quote_breaks(mtp_segmenter *seg, const char *text, size_t len)
 {
     const break_list *kept = &seg->breaks;
@@ -1535,12 +1660,110 @@ static mtp_status add_quote_breaks(mtp_segmenter *seg, const char *text, size_t 
             k++;
         }
         const size_t sentence = k > 0 ? kept->pos[k - 1] : 0;
-        if (has_two_words(text, sentence, i)) {
+        if (has_two_words(text, sentence, i) && !quote_is_object(text, sentence, i)) {
             count_rule(seg, "added.attributed_quote");
             const mtp_status st = push_break(&seg->added, i);
             if (st != MTP_OK) {
                 return st;
             }
+        }
+    }
+    return MTP_OK;
+}
+
+/* The connectives by first letter, each without its capital, so one letter's
+ * list is tried only on words that start so. Chosen on news-id, where each
+ * starts sentences that lost their period. */
+typedef struct connective_tail {
+    const char *text;
+    size_t len;
+} connective_tail;
+#define TAIL(s)                                                                                    \
+    {                                                                                              \
+        s, sizeof s - 1                                                                            \
+    }
+static const char connective_firsts[] = "AMNPS";
+static const connective_tail connective_tails[26][5] = {
+    ['A' - 'A'] = {TAIL("dapun")},
+    ['M' - 'A'] = {TAIL("enurut"), TAIL("eski"), TAIL("eskipun")},
+    ['N' - 'A'] = {TAIL("amun")},
+    ['P' - 'A'] = {TAIL("ada"), TAIL("adahal")},
+    ['S' - 'A'] = {TAIL("ebelumnya"), TAIL("edangkan"), TAIL("elain"), TAIL("elanjutnya"),
+                   TAIL("ementara")},
+};
+#undef TAIL
+
+/* Whether the word at `at` (one of connective_firsts) is a sentence
+ * connective ("Sementara", "Adapun") followed by a space and a lower-case
+ * word. */
+static int starts_with_connective(const char *text, size_t len, size_t at)
+{
+    const connective_tail *tails = connective_tails[text[at] - 'A'];
+    for (size_t k = 0; k < 5 && tails[k].text != NULL; k++) {
+        const size_t end = at + 1 + tails[k].len;
+        if (end + 1 < len && text[end] == ' ' && islower((unsigned char)text[end + 1]) &&
+            memcmp(tails[k].text, text + at + 1, tails[k].len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* Whether the word that ends at `limit` (a letter or digit) starts with a
+ * lower-case letter or a digit, and so is no part of a name or a title. */
+static int lower_word_before(const char *text, size_t limit)
+{
+    size_t start = limit;
+    while (start > 0 && !is_space((unsigned char)text[start - 1])) {
+        start--;
+    }
+    return islower((unsigned char)text[start]) || isdigit((unsigned char)text[start]);
+}
+
+/* Whether [from, to) holds an odd number of double quotes: `to` is inside a
+ * quotation opened since `from`. */
+static int inside_open_quote(const char *text, size_t from, size_t to)
+{
+    int open = 0;
+    for (size_t i = next_quote_candidate(text, from, to); i < to;
+         i = next_quote_candidate(text, i + 1, to)) {
+        size_t next = 0;
+        open ^= is_double_quote(cp_at(text, to, i, &next));
+    }
+    return open;
+}
+
+/* "per bulan Adapun wakil presiden ...": a sentence connective written with
+ * a capital right after a lower-case word, with no punctuation between,
+ * starts a sentence whose period was lost (scraped text, a headline run into
+ * the body). Not after a capitalised word (names and titles: "Pemerintahan
+ * Sementara"), not before a capitalised word ("Pada Suatu Hari"), not after
+ * a comma, not inside a quotation. */
+static mtp_status add_connective_breaks(mtp_segmenter *seg, const char *text, size_t len)
+{
+    const break_list *kept = &seg->breaks;
+    for (const char *f = connective_firsts; *f != '\0'; f++) {
+        /* One letter's breaks are in order; merged before the next letter's. */
+        mtp_status st = seg->added.count > 0 ? merge_added(seg) : MTP_OK;
+        seg->added.count = 0;
+        size_t k = 0;
+        for (const char *hit = memchr(text, *f, len); hit != NULL && st == MTP_OK;
+             hit = memchr(hit + 1, *f, len - (size_t)(hit + 1 - text))) {
+            const size_t i = (size_t)(hit - text);
+            if (i < 2 || text[i - 1] != ' ' || !isalnum((unsigned char)text[i - 2]) ||
+                !starts_with_connective(text, len, i) || !lower_word_before(text, i - 1)) {
+                continue;
+            }
+            while (k < kept->count && kept->pos[k] <= i) {
+                k++;
+            }
+            if (!inside_open_quote(text, k > 0 ? kept->pos[k - 1] : 0, i)) {
+                count_rule(seg, "added.connective");
+                st = push_break(&seg->added, i);
+            }
+        }
+        if (st != MTP_OK) {
+            return st;
         }
     }
     return MTP_OK;
@@ -1590,9 +1813,9 @@ mtp_status mtp_segmenter_breaks(mtp_segmenter *seg, const char *text, size_t len
         st = review_breaks(seg, text, len);
     }
     /* Each pass adds breaks in order; the quote pass sees the first's. */
-    static mtp_status (*const adders[])(mtp_segmenter *, const char *, size_t) = {add_missed_breaks,
-                                                                                  add_quote_breaks};
-    for (size_t k = 0; k < 2 && st == MTP_OK && seg->tailor; k++) {
+    static mtp_status (*const adders[])(mtp_segmenter *, const char *, size_t) = {
+        add_missed_breaks, add_quote_breaks, add_connective_breaks};
+    for (size_t k = 0; k < sizeof adders / sizeof adders[0] && st == MTP_OK && seg->tailor; k++) {
         seg->added.count = 0;
         st = adders[k](seg, text, len);
         if (st == MTP_OK && seg->added.count > 0) {

@@ -1,6 +1,6 @@
 #!/bin/sh
 # segment: boundary F1 on the UD Indonesian development sets stays at or above
-# the level the rules reach (gsd-dev-resplit 0.9945, csui-train 0.9847).
+# the level the rules reach (gsd-dev-resplit 0.9945, csui-train 0.9872).
 # Test sets are not used here.
 set -eu
 LC_ALL=C
@@ -17,4 +17,4 @@ check() { # set minimum-F1
     awk -v f="$f1" -v min="$2" 'BEGIN { exit !(f >= min) }'
 }
 check gsd-dev-resplit 0.994
-check csui-train 0.984
+check csui-train 0.987

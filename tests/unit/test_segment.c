@@ -632,6 +632,58 @@ static void test_attributed_quotation_after_unpunctuated_text_breaks(void **stat
                  "tunai tahun depan,\" kata Wakil Presdir UNTR.");
 }
 
+static void test_quotation_after_a_speech_verb_does_not_break(void **state)
+{
+    (void)state;
+    expect_split("Pemuda berusia 26 tahun ini mengatakan \"Saya mengharapkan tidak ada orang yang "
+                 "membuat film tentang saya,\" katanya. Ia menegaskan bahwa \"Semua pihak harus "
+                 "menahan diri sampai hasil penyelidikan keluar,\" ujarnya.",
+                 "Pemuda berusia 26 tahun ini mengatakan \"Saya mengharapkan tidak ada orang yang "
+                 "membuat film tentang saya,\" katanya. | Ia menegaskan bahwa \"Semua pihak harus "
+                 "menahan diri sampai hasil penyelidikan keluar,\" ujarnya.");
+}
+
+static void test_speech_verb_of_an_earlier_attribution_still_breaks(void **state)
+{
+    (void)state;
+    expect_split("\"Penerimaan pajak tumbuh 20,8 persen,\" katanya menjelaskan \"Faktor risiko itu "
+                 "mencakup perubahan asumsi ekonomi makro tahun ini,\" kata Menteri.",
+                 "\"Penerimaan pajak tumbuh 20,8 persen,\" katanya menjelaskan | \"Faktor risiko "
+                 "itu mencakup perubahan asumsi ekonomi makro tahun ini,\" kata Menteri.");
+}
+
+static void test_regulation_number_after_no_does_not_break(void **state)
+{
+    (void)state;
+    expect_split("Sesuai Peraturan Bapepam No. XI. B. 02.00 jangka waktu program itu tiga bulan. "
+                 "Aturan No. IX.E.1 juga berlaku. Ia tinggal di rumah No. 5. Dia pindah.",
+                 "Sesuai Peraturan Bapepam No. XI. B. 02.00 jangka waktu program itu tiga bulan. | "
+                 "Aturan No. IX.E.1 juga berlaku. | Ia tinggal di rumah No. 5. | Dia pindah.");
+}
+
+static void test_capitalised_connective_after_a_lower_case_word_breaks(void **state)
+{
+    (void)state;
+    expect_split("Gaji presiden mencapai Rp 553 juta per bulan Adapun wakil presiden menerima lebih "
+                 "sedikit. Stroke ringan tidak berbahaya Sementara stroke berat perlu penanganan.",
+                 "Gaji presiden mencapai Rp 553 juta per bulan | Adapun wakil presiden menerima "
+                 "lebih sedikit. | Stroke ringan tidak berbahaya | Sementara stroke berat perlu "
+                 "penanganan.");
+}
+
+static void test_capitalised_connective_in_names_titles_and_quotes_does_not_break(void **state)
+{
+    (void)state;
+    const char *text =
+        "Ia memimpin Pemerintahan Sementara Republik itu. Lagu berjudul Pada Suatu Hari "
+        "dirilis. Pinjaman Rp 1 juta, Namun uang itu hilang. \"Harga naik Namun kami tetap "
+        "membeli,\" katanya. Ketua sementara rapat itu hadir.";
+    expect_split(text, "Ia memimpin Pemerintahan Sementara Republik itu. | Lagu berjudul Pada "
+                       "Suatu Hari dirilis. | Pinjaman Rp 1 juta, Namun uang itu hilang. | "
+                       "\"Harga naik Namun kami tetap membeli,\" katanya. | Ketua sementara "
+                       "rapat itu hadir.");
+}
+
 static void test_short_quoted_name_does_not_break(void **state)
 {
     (void)state;
@@ -1273,6 +1325,11 @@ int main(void)
         cmocka_unit_test(test_lower_case_after_abbreviation_does_not_break),
         cmocka_unit_test(test_relative_yang_after_period_does_not_break),
         cmocka_unit_test(test_attributed_quotation_after_unpunctuated_text_breaks),
+        cmocka_unit_test(test_quotation_after_a_speech_verb_does_not_break),
+        cmocka_unit_test(test_capitalised_connective_after_a_lower_case_word_breaks),
+        cmocka_unit_test(test_capitalised_connective_in_names_titles_and_quotes_does_not_break),
+        cmocka_unit_test(test_regulation_number_after_no_does_not_break),
+        cmocka_unit_test(test_speech_verb_of_an_earlier_attribution_still_breaks),
         cmocka_unit_test(test_short_quoted_name_does_not_break),
         cmocka_unit_test(test_quotation_without_attribution_does_not_break),
         cmocka_unit_test(test_attributed_quotation_after_one_word_does_not_break),
