@@ -49,9 +49,11 @@
  * doubling) and the held-out key set (<= 15 bytes per dev/test key, two keys per
  * text and side). The cluster map holds only documents whose cluster id
  * differs from their doc_id, so it is O(documents in the clusters file).
- * Besides: a zstd context per corpus file (up to seven) and the spool's, the
- * longest record twice (spool reader, format buffer). Nothing is allocated
- * per record in steady state.
+ * Besides: a zstd context per corpus file (up to seven) and the spool's (the
+ * train files' in multi-threaded mode: `threads` workers with a few
+ * MTP_WRITER_JOB_BYTES buffers each, from finish on), the longest record
+ * twice (spool reader, format buffer). Nothing is allocated per record in
+ * steady state.
  */
 #include "mtprep/corpus.h"
 
@@ -262,6 +264,7 @@ void mtp_write_options_default(mtp_write_options *opts)
     opts->dev_ratio = 0.01;
     opts->test_ratio = 0.01;
     opts->zstd_level = 3;
+    opts->threads = 1;
     opts->mem_bytes = MTP_DEDUP_DEFAULT_MEM_BYTES;
     opts->on_error = MTP_ON_ERROR_SKIP;
 }
@@ -386,16 +389,28 @@ static mtp_status prepare_dir(const char *dir, mtp_error *err)
 }
 
 /* Opens OUT/NAME (temporary name until commit), with a SHA-256 of its bytes
- * when `hash` (the manifest lists it). */
-static mtp_status open_file(corpus_writer *w, const char *name, int level, int hash,
+ * when `hash` (the manifest lists it), compressed on `workers` zstd threads
+ * (0: single-threaded mode; see mtp_writer_options). */
+static mtp_status open_file(corpus_writer *w, const char *name, int level, int hash, int workers,
                             mtp_writer **out, mtp_error *err)
 {
     char path[PATH_CAPACITY];
     snprintf(path, sizeof path, "%s/%s", w->opts.out_dir, name);
-    const mtp_writer_options wopts = {level, hash};
+    const mtp_writer_options wopts = {level, hash, workers};
     char msg[MTP_ERROR_CAPACITY] = "";
     const mtp_status st = mtp_writer_open(path, &wopts, out, msg, sizeof msg);
     return st == MTP_OK ? MTP_OK : mtp_error_set(err, st, "%s", msg);
+}
+
+/* zstd threads for a split's files: the train files, the bulk of the corpus
+ * compressed at finish while nothing else runs, in multi-threaded mode;
+ * dev and test, written along the stream, single-threaded. */
+static int split_workers(const corpus_writer *w, mtp_corpus_split split)
+{
+    if (split != MTP_SPLIT_TRAIN) {
+        return 0;
+    }
+    return w->opts.threads > 1 ? (int)w->opts.threads : 1;
 }
 
 /* Opens SPLIT.LANG.zst for every side. */
@@ -407,7 +422,8 @@ static mtp_status open_text_files(corpus_writer *w, mtp_corpus_split split, mtp_
         mtp_manifest_file *e = &w->entries[index];
         const char *lang = side == 0 ? w->opts.lang : w->opts.tgt_lang;
         snprintf(e->name, sizeof e->name, "%s.%s.zst", mtp_corpus_split_name(split), lang);
-        st = open_file(w, e->name, w->opts.zstd_level, 1, &w->files[index], err);
+        st = open_file(w, e->name, w->opts.zstd_level, 1, split_workers(w, split), &w->files[index],
+                       err);
     }
     return st;
 }
@@ -420,7 +436,7 @@ static mtp_status open_outputs(corpus_writer *w, mtp_error *err)
     }
     if (st == MTP_OK) {
         snprintf(w->spool_path, sizeof w->spool_path, "%s/%s", w->opts.out_dir, SPOOL_NAME);
-        st = open_file(w, SPOOL_NAME, SPOOL_ZSTD_LEVEL, 0, &w->spool, err); /* not listed */
+        st = open_file(w, SPOOL_NAME, SPOOL_ZSTD_LEVEL, 0, 0, &w->spool, err); /* not listed */
     }
     return st;
 }
@@ -1019,7 +1035,8 @@ static mtp_status open_train_files(mtp_stage *stage, corpus_writer *w)
     if (st == MTP_OK) {
         mtp_manifest_file *e = &w->entries[FILE_META];
         snprintf(e->name, sizeof e->name, "train.meta.tsv.zst");
-        st = open_file(w, e->name, w->opts.zstd_level, 1, &w->files[FILE_META], &stage->error);
+        st = open_file(w, e->name, w->opts.zstd_level, 1, split_workers(w, MTP_SPLIT_TRAIN),
+                       &w->files[FILE_META], &stage->error);
     }
     return st;
 }

@@ -308,7 +308,7 @@ static mtp_status write_small_file(const char *dir, const char *name, const char
     if ((size_t)snprintf(path, sizeof path, "%s/%s", dir, name) >= sizeof path) {
         return mtp_error_set(err, MTP_ERR_IO, "%s: path too long", dir);
     }
-    const mtp_writer_options wopts = {0, 1};
+    const mtp_writer_options wopts = {0, 1, 0};
     char wmsg[MTP_ERROR_CAPACITY] = "";
     mtp_writer *w = NULL;
     mtp_status st = mtp_writer_open(path, &wopts, &w, wmsg, sizeof wmsg);

@@ -41,16 +41,16 @@ struct mtp_writer {
     char path[4096];
     char tmp_path[4096 + TMP_NAME_EXTRA];
     ZSTD_CCtx *zstd;
-    char *zbuf;             /* compressed staging */
+    char *zbuf; /* compressed staging */
     size_t zbuf_capacity;
     EVP_MD_CTX *sha;
     char sha_hex[65];
     uint64_t lines, file_bytes;
-    mtp_status status;      /* sticky */
+    mtp_status status; /* sticky */
     char error[4096 + 512];
-    char *record_buf;       /* formatting scratch for put_record */
+    char *record_buf; /* formatting scratch for put_record */
     size_t record_capacity;
-    char *stage;            /* input not yet compressed or written (NULL: unstaged) */
+    char *stage; /* input not yet compressed or written (NULL: unstaged) */
     size_t stage_len;
 };
 
@@ -133,7 +133,22 @@ static mtp_status start_stage(mtp_writer *w)
     return w->stage != NULL ? MTP_OK : fail(w, MTP_ERR_NOMEM, "buffer", "out of memory");
 }
 
-static mtp_status start_zstd(mtp_writer *w, int level)
+/* Multi-threaded mode with the fixed job size; refused rather than falling
+ * back, since a single-threaded frame would have other bytes. */
+static mtp_status start_workers(mtp_writer *w, int workers)
+{
+    size_t r = ZSTD_CCtx_setParameter(w->zstd, ZSTD_c_nbWorkers, workers);
+    if (!ZSTD_isError(r)) {
+        r = ZSTD_CCtx_setParameter(w->zstd, ZSTD_c_jobSize, MTP_WRITER_JOB_BYTES);
+    }
+    if (ZSTD_isError(r)) {
+        return fail(w, MTP_ERR_CODEC, "zstd worker threads (libzstd built without them?)",
+                    ZSTD_getErrorName(r));
+    }
+    return MTP_OK;
+}
+
+static mtp_status start_zstd(mtp_writer *w, int level, int workers)
 {
     w->zstd = ZSTD_createCCtx();
     w->zbuf_capacity = ZSTD_CStreamOutSize();
@@ -148,7 +163,7 @@ static mtp_status start_zstd(mtp_writer *w, int level)
     if (ZSTD_isError(r)) {
         return fail(w, MTP_ERR_CODEC, "zstd parameters", ZSTD_getErrorName(r));
     }
-    return MTP_OK;
+    return workers > 0 ? start_workers(w, workers) : MTP_OK;
 }
 
 static mtp_status start_hash(mtp_writer *w)
@@ -173,7 +188,7 @@ mtp_status mtp_writer_open(const char *path, const mtp_writer_options *opts, mtp
     }
     mtp_status st = open_file(w, path);
     if (st == MTP_OK && opts != NULL && opts->zstd_level > 0) {
-        st = start_zstd(w, opts->zstd_level);
+        st = start_zstd(w, opts->zstd_level, opts->workers);
     }
     if (st == MTP_OK && opts != NULL && opts->hash) {
         st = start_hash(w);
@@ -370,6 +385,9 @@ mtp_status mtp_writer_commit(mtp_writer *w)
         flush_stage(w);
     }
     if (w->zstd != NULL && w->status == MTP_OK) {
+        /* Ends with no input: the staged bytes went in with e_continue, so
+         * an end is never a first call (which zstd may compress in one
+         * shot, with bytes that depend on the worker count). */
         compress(w, NULL, 0, ZSTD_e_end);
     }
     if (w->sha != NULL && w->status == MTP_OK) {

@@ -461,6 +461,7 @@ static int make_tail_stage(aligned *a, int t)
         mtp_write_options o;
         mtp_write_options_default(&o);
         rc = cli_parse_write(args->argc, args->argv, &common, &o);
+        o.threads = a->cli->common.threads; /* zstd threads for train: same bytes */
         o.upstream = a->upstream;
         o.upstream_count = UPSTREAM_COUNT;
         o.recipe_text = mtp_recipe_text(a->recipe);

@@ -24,8 +24,9 @@ const char cli_common_usage[] =
     "  -q, --quiet               no summary line, no progress\n"
     "  -v, --verbose             more detail on stderr\n"
     "      --threads N           worker threads for the per-record stages normalize,\n"
-    "                            segment and filter (default 1); output and counts are\n"
-    "                            identical for every N; other stages use one thread\n"
+    "                            segment and filter, zstd threads for write's train\n"
+    "                            files (default 1); output and counts are identical\n"
+    "                            for every N; other stages use one thread\n"
     "      --help                this help\n";
 
 void cli_common_default(cli_common *c)

@@ -80,8 +80,8 @@ static const char usage[] =
     "      --on-error skip|fail  default policy for every stage (a section may override)\n"
     "      --threads N           run normalize, segment and filter on N worker threads\n"
     "                            (default 1; aligned: each side's normalize and\n"
-    "                            segment, then filter); the corpus is identical for\n"
-    "                            every N\n"
+    "                            segment, then filter) and compress the train files\n"
+    "                            on N zstd threads; the corpus is identical for every N\n"
     "      --block-records N     records per worker block (default 4096; with --threads)\n"
     "  -q, --quiet               no per-stage summary lines\n"
     "  -v, --verbose             more detail\n"
@@ -362,6 +362,7 @@ static int make_stage(build *b, int i, cli_common *common)
         mtp_write_options o;
         mtp_write_options_default(&o);
         if ((rc = cli_parse_write(a->argc, a->argv, common, &o)) == 0) {
+            o.threads = b->cli.common.threads; /* zstd threads for train: same bytes */
             o.upstream = b->upstream;
             o.upstream_count = ST_COUNT; /* ingest + the four stages before write */
             o.recipe_text = mtp_recipe_text(b->recipe);

@@ -196,7 +196,7 @@ static int write_report_file(mtp_stage *stage, const stats_cli *o)
     }
     char err[512] = "";
     mtp_writer *w = NULL;
-    const mtp_writer_options wopts = {0, 0};
+    const mtp_writer_options wopts = {0, 0, 0};
     mtp_status wst = mtp_writer_open(o->out_path, &wopts, &w, err, sizeof err);
     if (wst == MTP_OK) {
         mtp_writer_write(w, text, len);

@@ -183,6 +183,7 @@ int cli_parse_write(int argc, char **argv, cli_common *common, mtp_write_options
         return parsed;
     }
     opts->on_error = common->on_error;
+    opts->threads = common->threads;
     return check_parsed(opts);
 }
 

@@ -94,7 +94,7 @@ static mtp_status feed_pieces(void *ctx, mtp_ingest *ingest, const mtp_sink *sin
 /* Runs one side into RUN/map/shard-K.SIDE.rec.zst; names it in *o. */
 static int map_side(shard_task *t, aligned *a, unsigned rank, int side, shard_output *o)
 {
-    static const mtp_writer_options opts = {SPOOL_ZSTD_LEVEL, 0};
+    static const mtp_writer_options opts = {SPOOL_ZSTD_LEVEL, 0, 0};
     side_feed feed = {&t->plan, rank, side};
     char path[SHARD_PATH_CAPACITY];
     snprintf(o->path, sizeof o->path, "map/shard-%05u.%s.rec.zst", rank, side_suffix[side]);
@@ -319,7 +319,7 @@ static mtp_status part_of(align_run *r, mtp_str id, unsigned *part)
 
 static mtp_status open_part(align_run *r)
 {
-    static const mtp_writer_options opts = {SPOOL_ZSTD_LEVEL, 0};
+    static const mtp_writer_options opts = {SPOOL_ZSTD_LEVEL, 0, 0};
     char path[SHARD_PATH_CAPACITY];
     r->ordinal = 0;
     r->tuple_count = 0;

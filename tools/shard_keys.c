@@ -79,7 +79,7 @@ typedef struct u64_out {
 
 static int out_open(u64_out *o, const char *path, const char *magic)
 {
-    const mtp_writer_options opts = {0, 0};
+    const mtp_writer_options opts = {0, 0, 0};
     char err[MTP_ERROR_CAPACITY];
     o->used = 0;
     if (mtp_writer_open(path, &opts, &o->w, err, sizeof err) != MTP_OK) {

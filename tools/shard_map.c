@@ -174,7 +174,7 @@ static int run_pieces(map_run *m)
 static int open_output(map_run *m, shard_output *o)
 {
     char err[MTP_ERROR_CAPACITY];
-    const mtp_writer_options opts = {MAP_ZSTD_LEVEL, 0};
+    const mtp_writer_options opts = {MAP_ZSTD_LEVEL, 0, 0};
     char path[SHARD_PATH_CAPACITY];
     snprintf(o->path, sizeof o->path, "map/shard-%05u.rec.zst", m->rank);
     snprintf(err, sizeof err, "%.400s/map: cannot create", m->t->run);

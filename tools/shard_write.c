@@ -164,7 +164,7 @@ static int open_shard_output(const shard_task *t, unsigned rank, shard_output *o
                              mtp_writer **w)
 {
     char path[SHARD_PATH_CAPACITY], err[MTP_ERROR_CAPACITY] = "";
-    const mtp_writer_options opts = {WRITE_ZSTD_LEVEL, 0};
+    const mtp_writer_options opts = {WRITE_ZSTD_LEVEL, 0, 0};
     snprintf(output->path, sizeof output->path, "out/shard-%05u.rec.zst", rank);
     if (shard_path(path, "%s/%s", t->run, output->path) != 0 ||
         mtp_writer_open(path, &opts, w, err, sizeof err) != MTP_OK) {

@@ -30,8 +30,8 @@
  * document whose cluster id is not its own doc_id, growth included: O(lines
  * of the clusters file)), the exclude table (<= 64 bytes per distinct
  * exclude key, two keys per line) and the dev/test key set (<= 15 bytes per
- * key, two keys per dev/test text and side); plus zstd contexts. Train records are spooled to a temporary file in OUT until
- * the key set is complete, then re-read.
+ * key, two keys per dev/test text and side); plus zstd contexts. Train records are spooled to a
+ * temporary file in OUT until the key set is complete, then re-read.
  *
  * Ownership: the options' strings and arrays are borrowed and must stay
  * valid until the stage is freed.
@@ -83,6 +83,9 @@ typedef struct mtp_write_options {
     double dev_ratio;           /* default 0.01 */
     double test_ratio;          /* default 0.01 (train gets the rest) */
     int zstd_level;             /* 1..19, default 3 */
+    unsigned threads;           /* zstd worker threads for the train files, which are
+                                   compressed at finish; every value from 1 up gives the
+                                   same bytes (default 1) */
     size_t mem_bytes;           /* bound on the dev/test key table; default 1 GiB */
     const mtp_counts *upstream; /* earlier stages' counts, folded into the manifest; read at
                                    finish, so they may be updated until then */
@@ -136,8 +139,7 @@ mtp_status mtp_corpus_verify(const char *dir, FILE *report, mtp_error *err);
  * MTP_ERR_CODEC, MTP_ERR_LIMIT (mem_bytes too small) or MTP_ERR_NOMEM.
  * `report` (may be NULL) receives "FAILED NAME:LINE: shares its exact|loose
  * key with dev or test" per leak, or one "OK ..." line. */
-mtp_status mtp_corpus_check_leaks(const char *dir, size_t mem_bytes, FILE *report,
-                                  mtp_error *err);
+mtp_status mtp_corpus_check_leaks(const char *dir, size_t mem_bytes, FILE *report, mtp_error *err);
 
 #ifdef __cplusplus
 }

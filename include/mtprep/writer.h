@@ -8,8 +8,12 @@
  * failure is kept and reported by every later call, so callers may check
  * once at commit.
  *
- * Compression: ZSTD_CStream with the given level, single-threaded (so the
- * bytes never depend on the thread count), checksummed frames.
+ * Compression: ZSTD_CStream with the given level, checksummed frames, in
+ * one of two modes that give different bytes: single-threaded (workers 0),
+ * or zstd's multi-threaded mode with jobs of MTP_WRITER_JOB_BYTES, whose
+ * bytes are the same for every worker count from 1 up (the frame is never
+ * flushed early and never ended by a first call), so a caller may choose
+ * the count freely without changing the file.
  */
 #ifndef MTPREP_WRITER_H
 #define MTPREP_WRITER_H
@@ -35,9 +39,14 @@ int mtp_temp_name(const char *path, char *dst, size_t capacity);
 
 typedef struct mtp_writer mtp_writer;
 
+/* The job size of the multi-threaded mode: fixed, as the bytes depend on it. */
+#define MTP_WRITER_JOB_BYTES (1 << 20)
+
 typedef struct mtp_writer_options {
-    int zstd_level;    /* 0: no compression; else a zstd level 1..19 */
-    int hash;          /* nonzero: keep a SHA-256 of the bytes as written */
+    int zstd_level; /* 0: no compression; else a zstd level 1..19 */
+    int hash;       /* nonzero: keep a SHA-256 of the bytes as written */
+    int workers;    /* 0: single-threaded zstd; >= 1: multi-threaded mode with this many
+                       compression threads (same bytes for every count) */
 } mtp_writer_options;
 
 /* Opens `path` for writing ("-" is stdout, written in place, never renamed).

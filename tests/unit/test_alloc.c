@@ -50,7 +50,7 @@ static void reader_oom_loop(void **state)
 
 static mtp_status writer_once(const char *path)
 {
-    mtp_writer_options opts = {3, 1};
+    mtp_writer_options opts = {3, 1, 0};
     mtp_writer *w = NULL;
     mtp_status st = mtp_writer_open(path, &opts, &w, NULL, 0);
     if (st == MTP_OK) {

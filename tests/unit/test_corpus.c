@@ -1531,7 +1531,7 @@ static void replace_zst(const char *out, const char *name, const char *const *li
 {
     char path[512], msg[256];
     snprintf(path, sizeof path, "%s/%s", out, name);
-    const mtp_writer_options wopts = {3, 0};
+    const mtp_writer_options wopts = {3, 0, 0};
     mtp_writer *w = NULL;
     assert_status(mtp_writer_open(path, &wopts, &w, msg, sizeof msg), MTP_OK, msg);
     for (size_t i = 0; lines[i] != NULL; i++) {

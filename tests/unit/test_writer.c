@@ -26,7 +26,7 @@ static void plain_file_appears_only_on_commit(void **state)
     char path[512], tmp[600];
     snprintf(path, sizeof path, "%s/out.txt", test_temp_dir());
     assert_int_equal(mtp_temp_name(path, tmp, sizeof tmp), 0);
-    mtp_writer_options opts = {0, 1};
+    mtp_writer_options opts = {0, 1, 0};
     mtp_writer *w = NULL;
     assert_status(mtp_writer_open(path, &opts, &w, NULL, 0), MTP_OK, "");
     assert_status(mtp_writer_put_line(w, "abc", 3), MTP_OK, mtp_writer_error(w));
@@ -72,7 +72,7 @@ static void zstd_output_round_trips(void **state)
     (void)state;
     char path[512];
     snprintf(path, sizeof path, "%s/out.zst", test_temp_dir());
-    mtp_writer_options opts = {3, 1};
+    mtp_writer_options opts = {3, 1, 0};
     mtp_writer *w = NULL;
     assert_status(mtp_writer_open(path, &opts, &w, NULL, 0), MTP_OK, "");
     for (int i = 0; i < 1000; i++) {
@@ -140,16 +140,17 @@ static void write_larger_than_stage_keeps_order(void **state)
     mtp_writer_free(w);
 }
 
-/* Writes `count` numbered lines to PATH at zstd level 3, line by line or
- * (all_at_once) in one call; returns the file's bytes. */
-static char *zstd_lines(const char *path, int count, int all_at_once, size_t *len)
+/* Writes `count` numbered lines to PATH at zstd level 3 on `workers`
+ * threads, line by line or (all_at_once) in one call; returns the file's
+ * bytes. */
+static char *zstd_lines(const char *path, int count, int all_at_once, int workers, size_t *len)
 {
     char *text = malloc((size_t)count * 32);
     size_t text_len = 0;
     for (int i = 0; i < count; i++) {
         text_len += (size_t)sprintf(text + text_len, "kalimat nomor %d\n", i);
     }
-    const mtp_writer_options opts = {3, 1};
+    const mtp_writer_options opts = {3, 1, workers};
     mtp_writer *w = NULL;
     assert_status(mtp_writer_open(path, &opts, &w, NULL, 0), MTP_OK, "");
     if (all_at_once) {
@@ -173,12 +174,40 @@ static void zstd_bytes_do_not_depend_on_write_sizes(void **state)
     char path[512];
     snprintf(path, sizeof path, "%s/out.zst", test_temp_dir());
     size_t by_line_len = 0, at_once_len = 0;
-    char *by_line = zstd_lines(path, 20000, 0, &by_line_len);
-    char *at_once = zstd_lines(path, 20000, 1, &at_once_len);
+    char *by_line = zstd_lines(path, 20000, 0, 0, &by_line_len);
+    char *at_once = zstd_lines(path, 20000, 1, 0, &at_once_len);
     assert_int_equal(by_line_len, at_once_len);
     assert_memory_equal(by_line, at_once, by_line_len);
     free(by_line);
     free(at_once);
+}
+
+/* 150,000 lines are about 2.5 MB: three jobs of MTP_WRITER_JOB_BYTES. */
+static void zstd_worker_count_does_not_change_bytes(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/out.zst", test_temp_dir());
+    enum { LINES = 150000 };
+    size_t one_len = 0, len = 0;
+    char *one = zstd_lines(path, LINES, 0, 1, &one_len);
+    const int workers[] = {2, 7};
+    for (size_t k = 0; k < 2; k++) {
+        char *other = zstd_lines(path, LINES, k == 1, workers[k], &len);
+        assert_int_equal(len, one_len);
+        assert_memory_equal(other, one, len);
+        free(other);
+    }
+    char *single = zstd_lines(path, LINES, 0, 0, &len); /* the other mode: other bytes */
+    assert_true(len != one_len || memcmp(single, one, len) != 0);
+    free(single);
+    char *plain = malloc((size_t)LINES * 32);
+    const size_t n = ZSTD_decompress(plain, (size_t)LINES * 32, one, one_len);
+    assert_false(ZSTD_isError(n));
+    assert_true(n > 21);
+    assert_memory_equal(plain + n - 21, "kalimat nomor 149999\n", 21);
+    free(plain);
+    free(one);
 }
 
 static void full_disk_is_reported_at_commit(void **state)
@@ -222,6 +251,7 @@ int main(void)
         cmocka_unit_test(staged_lines_and_bytes_count_before_commit),
         cmocka_unit_test(write_larger_than_stage_keeps_order),
         cmocka_unit_test(zstd_bytes_do_not_depend_on_write_sizes),
+        cmocka_unit_test(zstd_worker_count_does_not_change_bytes),
         cmocka_unit_test(full_disk_is_reported_at_commit),
         cmocka_unit_test(missing_directory_fails_open),
     };
