@@ -84,6 +84,10 @@ const char *build_mono_output(const build *b);
  * (message printed). */
 int build_mono_make(build *b, int with_ingest, int first, int limit);
 
+/* Threads for the stages made after this, as build --threads gives them
+ * (write: zstd threads for the train files; the bytes do not change). */
+void build_mono_set_threads(build *b, unsigned threads);
+
 /* What build_mono_make made (NULL when not made); owned by the build. */
 mtp_ingest *build_mono_ingest(build *b);
 mtp_stage *build_mono_stage(build *b, int i);
@@ -124,6 +128,9 @@ int build_aligned_input_count(const aligned *a, int side_index);
 const char *build_aligned_input(const aligned *a, int side_index, int i);
 const char *build_aligned_output(const aligned *a);
 const char *build_aligned_lang(const aligned *a, int side_index);
+
+/* As build_mono_set_threads, for the aligned chain. */
+void build_aligned_set_threads(aligned *a, unsigned threads);
 
 /* Makes one side's ingest, normalize and segment. Returns 0 or the exit code. */
 int build_aligned_make_side(aligned *a, int side_index);

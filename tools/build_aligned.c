@@ -39,6 +39,7 @@
  * from the same argv through the build_aligned_* functions at the end: a
  * side fed a shard's pieces into a spool, align and filter, dedup, write.
  */
+#include <assert.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -811,23 +812,33 @@ int build_aligned(const build_cli *cli, mtp_recipe *recipe)
 
 /* ---- the aligned chain in pieces, for sharded tasks --------------------- */
 
+/* The options of the aligned build a sharded task loads: one per process. */
+static build_cli task_cli;
+
 int build_aligned_load(const char *recipe_path, mtp_recipe *recipe, const char *out_override,
                        aligned **out)
 {
-    static build_cli cli;
+    build_cli *const cli = &task_cli;
     static aligned a; /* one per process, like build_aligned's */
-    memset(&cli, 0, sizeof cli);
+    memset(cli, 0, sizeof *cli);
     memset(&a, 0, sizeof a);
-    cli_common_default(&cli.common);
-    cli.recipe_path = recipe_path;
-    cli.out_override = out_override;
-    a.cli = &cli;
+    cli_common_default(&cli->common);
+    cli->recipe_path = recipe_path;
+    cli->out_override = out_override;
+    a.cli = cli;
     a.recipe = recipe;
     int rc = collect_build_section(&a);
     rc = rc == 0 ? collect_stage_sections(&a) : rc;
     rc = rc == 0 ? finish_args(&a) : rc; /* align's two spool names stay empty */
     *out = rc == 0 ? &a : NULL;
     return rc;
+}
+
+void build_aligned_set_threads(aligned *a, unsigned threads)
+{
+    assert(a->cli == &task_cli); /* a task's build: its options are ours to change */
+    (void)a;
+    task_cli.common.threads = threads;
 }
 
 int build_aligned_input_count(const aligned *a, int side_index)

@@ -634,6 +634,11 @@ const char *build_mono_output(const build *b)
     return b->output;
 }
 
+void build_mono_set_threads(build *b, unsigned threads)
+{
+    b->cli.common.threads = threads;
+}
+
 int build_mono_make(build *b, int with_ingest, int first, int limit)
 {
     int rc = with_ingest ? make_ingest(b) : 0;

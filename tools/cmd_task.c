@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mtprep/parallel.h"
 #include "shard.h"
 
 static const char usage[] =
@@ -47,8 +48,11 @@ static const char usage[] =
     "they meant there.\n"
     "\n"
     "Options:\n"
-    "  -q, --quiet   no summary lines\n"
-    "      --help    this help\n";
+    "  -q, --quiet       no summary lines\n"
+    "      --threads N   assemble: compress the train files on N zstd threads (the\n"
+    "                    corpus bytes are the same for every N); the other stages\n"
+    "                    run on one thread\n"
+    "      --help        this help\n";
 
 /* STAGE, RUN and RANK, checked against the plan. */
 typedef struct task_args {
@@ -57,22 +61,42 @@ typedef struct task_args {
     unsigned rank;
 } task_args;
 
+/* --threads N: 1 .. MTP_PARALLEL_MAX_THREADS. */
+static int parse_threads(shard_task *t, const char *arg)
+{
+    unsigned long long n = 0;
+    if (cli_parse_uint(arg, MTP_PARALLEL_MAX_THREADS, &n) != 0 || n == 0) {
+        return cli_usage_error("task", "--threads takes a number from 1 to %d, not '%s'",
+                               MTP_PARALLEL_MAX_THREADS, arg);
+    }
+    t->threads = (unsigned)n;
+    return 0;
+}
+
 static int parse_options(int argc, char **argv, shard_task *t, task_args *a)
 {
     static const struct option options[] = {{"quiet", no_argument, NULL, 'q'},
+                                            {"threads", required_argument, NULL, CLI_OPT_THREADS},
                                             {"help", no_argument, NULL, CLI_OPT_HELP},
                                             {NULL, 0, NULL, 0}};
     cli_getopt_reset();
+    t->threads = 1;
     int opt;
     while ((opt = getopt_long(argc, argv, ":q", options, NULL)) != -1) {
+        int rc = 0;
         if (opt == CLI_OPT_HELP) {
             fputs(usage, stdout);
             return CLI_HELP_SHOWN;
+        } else if (opt == CLI_OPT_THREADS) {
+            rc = parse_threads(t, optarg);
+        } else if (opt == 'q') {
+            t->quiet = 1;
+        } else {
+            rc = cli_option_error("task", opt, argv);
         }
-        if (opt != 'q') {
-            return cli_option_error("task", opt, argv);
+        if (rc != 0) {
+            return rc;
         }
-        t->quiet = 1;
     }
     if (argc - optind != 3) {
         return cli_usage_error("task", "expected STAGE RUN RANK");

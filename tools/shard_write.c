@@ -56,10 +56,19 @@ static int load_recipe(shard_task *t, chain *c)
         cli_error("task", "%s", err.message);
         return CLI_EXIT_FAILURE;
     }
+    int rc = 0;
     if (t->plan.aligned) {
-        return build_aligned_load(t->plan.recipe_path, c->recipe, t->plan.output, &c->pairs);
+        rc = build_aligned_load(t->plan.recipe_path, c->recipe, t->plan.output, &c->pairs);
+        if (rc == 0) {
+            build_aligned_set_threads(c->pairs, t->threads);
+        }
+        return rc;
     }
-    return build_mono_load(t->plan.recipe_path, c->recipe, t->plan.output, &c->mono);
+    rc = build_mono_load(t->plan.recipe_path, c->recipe, t->plan.output, &c->mono);
+    if (rc == 0) {
+        build_mono_set_threads(c->mono, t->threads);
+    }
+    return rc;
 }
 
 /* Makes dedup (or write) from the recipe; returns it in *stage. */

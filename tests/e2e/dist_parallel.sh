@@ -81,6 +81,7 @@ before=$(wc -l < "$work/calls")
     fail "run.sh retry failed"
 }
 same_corpus "$work/ref" "$work/retried"
+grep -q '^task --threads 2 assemble ' "$work/calls" || fail "--jobs 2: assemble not on 2 threads"
 sed -n "$((before + 1)),\$p" "$work/calls" | grep ' map ' | sed 's/.* //' > "$work/retried.map"
 sort "$work/retried.map" | cmp -s - "$work/missing" ||
     fail "retry ran map ranks $(cat "$work/retried.map"), not the missing $(cat "$work/missing")"

@@ -23,7 +23,7 @@ for n in 1 2 4 7; do
             "$MTPREP" task -q align "$run" 0
             for k in $(ranks "$p" rev); do "$MTPREP" task -q reduce "$run" "$k"; done
             for k in $(ranks "$n" rev); do "$MTPREP" task -q write "$run" "$k"; done
-            "$MTPREP" task -q assemble "$run" 0
+            "$MTPREP" task -q --threads "$n" assemble "$run" 0
         ) || fail "N=$n P=$p: a task failed"
         same_corpus "$work/ref" "$out"
         "$MTPREP" status "$run" > /dev/null || fail "N=$n P=$p: status says incomplete"

@@ -55,6 +55,8 @@ grep -q 'plans a monolingual recipe: it has no align task' "$work/stderr" ||
 expect_exit 2 "$MTPREP" task map "$run" 2
 grep -q 'map has ranks 0 to 1 under this plan, not 2' "$work/stderr" || fail "rank range"
 expect_exit 2 "$MTPREP" task assemble "$run" 1
+expect_exit 2 "$MTPREP" task --threads 0 assemble "$run" 0
+grep -q -- '--threads takes a number from 1 to 256' "$work/stderr" || fail "--threads 0"
 
 "$MTPREP" task -q map "$run" 1
 expect_exit 0 "$MTPREP" status --missing map "$run"

@@ -3,7 +3,8 @@
 # `mtprep build` byte for byte -- every file, MANIFEST.json and SHA256SUMS
 # included -- for N = 1, 2, 4, 7 shards and P = 1, 3 partitions, with the
 # tasks of each stage run in a scrambled order, from another directory than
-# the one the plan was made in (the recipe's relative paths still hold).
+# the one the plan was made in (the recipe's relative paths still hold), and
+# assemble compressing on N zstd threads.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -22,7 +23,7 @@ for n in 1 2 4 7; do
             for k in $(ranks "$n" rev); do "$MTPREP" task -q map "$run" "$k"; done
             for k in $(ranks "$p" odd); do "$MTPREP" task -q reduce "$run" "$k"; done
             for k in $(ranks "$n" odd); do "$MTPREP" task -q write "$run" "$k"; done
-            "$MTPREP" task -q assemble "$run" 0
+            "$MTPREP" task -q --threads "$n" assemble "$run" 0
         ) || fail "N=$n P=$p: a task failed"
         same_corpus "$work/ref" "$out"
         "$MTPREP" status "$run" > /dev/null || fail "N=$n P=$p: status says incomplete"

@@ -1,8 +1,8 @@
 #!/bin/sh
 # Sharded runs over news-id (one big JSONL file, cut between lines into
 # shards) write the corpus of `mtprep build`, with the loose dedup key, for
-# several N and P; and a map task killed mid-way leaves no marker, and
-# re-running it gives the same bytes.
+# several N and P and assemble thread counts; and a map task killed mid-way
+# leaves no marker, and re-running it gives the same bytes.
 set -eu
 . "$(dirname "$0")/lib.sh"
 need_shared corpora/news-id/articles.jsonl
@@ -21,7 +21,8 @@ test-ratio = 0.05
 RECIPE
 "$MTPREP" build -q "$work/news.recipe"
 
-# run_all RUN N P: every task, maps and writes last rank first.
+# run_all RUN N P: every task, maps and writes last rank first; assemble
+# compresses on P zstd threads (the bytes must not change).
 run_all() {
     k=$(($2 - 1))
     while [ "$k" -ge 0 ]; do "$MTPREP" task -q map "$1" "$k"; k=$((k - 1)); done
@@ -29,7 +30,7 @@ run_all() {
     while [ "$k" -ge 0 ]; do "$MTPREP" task -q reduce "$1" "$k"; k=$((k - 1)); done
     k=$(($2 - 1))
     while [ "$k" -ge 0 ]; do "$MTPREP" task -q write "$1" "$k"; k=$((k - 1)); done
-    "$MTPREP" task -q assemble "$1" 0
+    "$MTPREP" task -q --threads "$3" assemble "$1" 0
 }
 
 for np in "1 1" "4 3" "7 2"; do

@@ -40,7 +40,8 @@ stage (map, align, reduce, write, assemble; align only for aligned plans). Run i
 only missing ranks run. Exits 0 when `mtprep status RUN` says complete.
 
 Options:
-  --jobs J             parallel jobs per host (default: number of cores)
+  --jobs J             parallel jobs per host (default: number of cores); the
+                       assemble task, which runs alone, compresses on J threads
   --sshloginfile F     run tasks over ssh on the hosts listed in F (needs a
                        shared file system; tasks run in the current directory)
   --mtprep PATH        mtprep binary (default: $MTPREP, else mtprep in PATH)
@@ -146,10 +147,12 @@ run_stage() {
     [ -z "$sshloginfile" ] || set -- "$@" --sshloginfile "$sshloginfile" --workdir "$PWD"
     stage=$1
     shift
-    task_quiet=""
-    [ "$quiet" -eq 0 ] || task_quiet=--quiet
-    # shellcheck disable=SC2086 # task_quiet is one word or none
-    parallel "$@" "$mtprep" task $task_quiet "$stage" "$run" '{}' :::: "$todo" < /dev/null >&2
+    task_opts=""
+    [ "$quiet" -eq 0 ] || task_opts=--quiet
+    # assemble runs alone: its train files compress on the job slots' threads
+    [ "$stage" != assemble ] || [ -z "$jobs" ] || task_opts="$task_opts --threads $jobs"
+    # shellcheck disable=SC2086 # task_opts is a few plain words
+    parallel "$@" "$mtprep" task $task_opts "$stage" "$run" '{}' :::: "$todo" < /dev/null >&2
 }
 
 main() {

@@ -40,7 +40,7 @@ Prints one line 'STAGE JOBID RANKS' per submitted array on stdout.
 Options:
   --partition P       sbatch --partition
   --time T            sbatch --time (per task)
-  --cpus C            sbatch --cpus-per-task
+  --cpus C            sbatch --cpus-per-task; assemble compresses on C threads
   --mem M             sbatch --mem (per task)
   --max-parallel W    at most W tasks of an array at once (--array=...%W)
   --mtprep PATH       mtprep binary, same path on every node (default:
@@ -169,8 +169,14 @@ if [ -z "\$rank" ]; then
     exit 1
 fi
 echo "mtprep task $1 rank \$rank: job \${SLURM_ARRAY_JOB_ID}_\${SLURM_ARRAY_TASK_ID} on \$(hostname)"
-exec $(printf %q "$mtprep") task $1 $(printf %q "$run") "\$rank"
+exec $(printf %q "$mtprep") task $(task_threads "$1")$1 $(printf %q "$run") "\$rank"
 EOF
+}
+
+# task_threads STAGE: "--threads C " for assemble when --cpus C is given (its
+# train files compress on C threads, same bytes), else nothing.
+task_threads() {
+    [ "$1" != assemble ] || [ -z "$cpus" ] || printf -- '--threads %s ' "$cpus"
 }
 
 # sbatch_common STAGE: fills the array `opts` with the options of every chunk of STAGE.
