@@ -1171,6 +1171,27 @@ static const char *list_rule(const mtp_segmenter *seg, unsigned *list_last, cons
     return NULL;
 }
 
+/* A list marker glued before a single period that a capital follows
+ * ("miliar.3. Lombok", "Belgia3. Prancis"): one or two digits right before
+ * the period. Sets *digits to where they start and *n to their value. */
+static int glued_marker_digits(const char *text, const break_site *site, size_t *digits,
+                               unsigned *n)
+{
+    if (!run_is_single_period(text, site) || site->close_limit != site->term_limit ||
+        !u_isupper(site->next_cp)) {
+        return 0;
+    }
+    size_t at = site->term_start;
+    unsigned value = 0;
+    for (unsigned scale = 1; at > 0 && isdigit((unsigned char)text[at - 1]); scale *= 10) {
+        value += scale * (unsigned)(text[--at] - '0');
+    }
+    const size_t count = site->term_start - at;
+    *digits = at;
+    *n = value;
+    return count > 0 && count <= 2;
+}
+
 /* "Rp 625 miliar.3. Lombok Barat": a numbered list run together by scraping,
  * each marker glued to the end of the item before it. ICU breaks after the
  * marker ("miliar.3" stays together by SB6); the break moves before it when a
@@ -1180,18 +1201,13 @@ static const char *glued_marker_rule(const mtp_segmenter *seg, unsigned *list_la
                                      const char *text, size_t len, const break_site *site,
                                      size_t *at)
 {
-    if (!run_is_single_period(text, site) || site->close_limit != site->term_limit ||
-        !u_isupper(site->next_cp)) {
+    size_t digits = 0;
+    unsigned n = 0;
+    if (!glued_marker_digits(text, site, &digits, &n)) {
         return NULL;
     }
-    size_t digits = site->term_start;
-    unsigned n = 0;
-    for (unsigned scale = 1; digits > 0 && isdigit((unsigned char)text[digits - 1]); scale *= 10) {
-        n += scale * (unsigned)(text[--digits] - '0');
-    }
-    const size_t count = site->term_start - digits;
     const size_t kept = seg->breaks.count > 0 ? seg->breaks.pos[seg->breaks.count - 1] : 0;
-    if (count == 0 || count > 2 || digits < 2 + kept || text[digits - 1] != '.') {
+    if (digits < 2 + kept || text[digits - 1] != '.') {
         return NULL;
     }
     const unsigned char before = (unsigned char)text[digits - 2];
@@ -1234,18 +1250,13 @@ static const char *glued_sequence_rule(const mtp_segmenter *seg, unsigned *list_
                                        const char *text, size_t len, const break_site *site,
                                        size_t *at)
 {
-    if (!run_is_single_period(text, site) || site->close_limit != site->term_limit ||
-        !u_isupper(site->next_cp)) {
+    size_t digits = 0;
+    unsigned n = 0;
+    if (!glued_marker_digits(text, site, &digits, &n)) {
         return NULL;
     }
-    size_t digits = site->term_start;
-    unsigned n = 0;
-    for (unsigned scale = 1; digits > 0 && isdigit((unsigned char)text[digits - 1]); scale *= 10) {
-        n += scale * (unsigned)(text[--digits] - '0');
-    }
-    const size_t count = site->term_start - digits;
     const unsigned char before = digits > 0 ? (unsigned char)text[digits - 1] : ' ';
-    if (count == 0 || count > 2 || !is_marker_glue(before)) {
+    if (!is_marker_glue(before)) {
         return NULL;
     }
     const int continues = n >= 2 && n == *list_last + 1 && item_is_open(seg, text, digits);
