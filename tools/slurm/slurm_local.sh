@@ -53,33 +53,6 @@ Exit status: 0 cluster up, 1 failure, 2 usage error.
 EOF
 }
 
-log() { echo "$prog: $*" >&2; }
-die() {
-    log "$*"
-    exit 1
-}
-misuse() {
-    log "$*"
-    echo "Try '$prog --help'." >&2
-    exit 2
-}
-
-parse_args() {
-    state=${SLURM_LOCAL_DIR:-${TMPDIR:-/tmp}/mtprep-slurm-local}
-    while [ $# -gt 0 ]; do
-        case $1 in
-        --help) usage; exit 0 ;;
-        --dir)
-            [ $# -ge 2 ] || misuse "option --dir needs a value"
-            state=$2
-            shift 2
-            ;;
-        *) misuse "unknown argument '$1'" ;;
-        esac
-    done
-    case $state in /*) ;; *) state=$PWD/$state ;; esac
-    conf=$state/etc/slurm.conf
-}
 
 # alive PIDFILE COMM: true when PIDFILE names a live process called COMM.
 alive() { pid_of "$1" "$2" > /dev/null; }
@@ -103,7 +76,7 @@ print_env() {
 }
 
 main() {
-    parse_args "$@"
+    parse_state_args "$@"
     [ "$(id -u)" -eq 0 ] || die "run as root (the private cluster runs its daemons as root)"
     if munged_up && ctld_up && slurmd_up && node_usable; then
         print_env

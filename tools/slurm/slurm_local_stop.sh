@@ -27,35 +27,6 @@ Exit status: 0 stopped, 1 a daemon could not be stopped, 2 usage error.
 EOF
 }
 
-log() { echo "$prog: $*" >&2; }
-die() {
-    log "$*"
-    exit 1
-}
-misuse() {
-    log "$*"
-    echo "Try '$prog --help'." >&2
-    exit 2
-}
-
-parse_args() {
-    state=${SLURM_LOCAL_DIR:-${TMPDIR:-/tmp}/mtprep-slurm-local}
-    purge=0
-    while [ $# -gt 0 ]; do
-        case $1 in
-        --help) usage; exit 0 ;;
-        --purge) purge=1; shift ;;
-        --dir)
-            [ $# -ge 2 ] || misuse "option --dir needs a value"
-            state=$2
-            shift 2
-            ;;
-        *) misuse "unknown argument '$1'" ;;
-        esac
-    done
-    case $state in /*) ;; *) state=$PWD/$state ;; esac
-    conf=$state/etc/slurm.conf
-}
 
 # gone PID: true when PID has exited or is a zombie.
 gone() {
@@ -118,7 +89,8 @@ purge_state() {
 }
 
 main() {
-    parse_args "$@"
+    allow_purge=1
+    parse_state_args "$@"
     cancel_jobs
     stop_daemon "$state/run/slurmd.pid" slurmd
     stop_daemon "$state/run/slurmctld.pid" slurmctld
