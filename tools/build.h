@@ -84,6 +84,11 @@ const char *build_mono_output(const build *b);
  * (message printed). */
 int build_mono_make(build *b, int with_ingest, int first, int limit);
 
+/* Reads the [write] section's options as build would, without making the
+ * stage (which would prepare the output directory). Returns 0 or the exit
+ * code (message printed): a plan refuses what assemble would. */
+int build_mono_check_write(build *b);
+
 /* Threads for the stages made after this, as build --threads gives them
  * (write: zstd threads for the train files; the bytes do not change). */
 void build_mono_set_threads(build *b, unsigned threads);
@@ -129,7 +134,8 @@ const char *build_aligned_input(const aligned *a, int side_index, int i);
 const char *build_aligned_output(const aligned *a);
 const char *build_aligned_lang(const aligned *a, int side_index);
 
-/* As build_mono_set_threads, for the aligned chain. */
+/* As build_mono_check_write and build_mono_set_threads, for the aligned chain. */
+int build_aligned_check_write(aligned *a);
 void build_aligned_set_threads(aligned *a, unsigned threads);
 
 /* Makes one side's ingest, normalize and segment. Returns 0 or the exit code. */

@@ -834,6 +834,16 @@ int build_aligned_load(const char *recipe_path, mtp_recipe *recipe, const char *
     return rc;
 }
 
+int build_aligned_check_write(aligned *a)
+{
+    build_args *args = &a->tail_args[T_WRITE];
+    cli_common common;
+    mtp_write_options o;
+    cli_getopt_reset();
+    const int rc = cli_parse_write(args->argc, args->argv, &common, &o);
+    return build_check_parsed(tail_names[T_WRITE], rc, args, &common);
+}
+
 void build_aligned_set_threads(aligned *a, unsigned threads)
 {
     assert(a->cli == &task_cli); /* a task's build: its options are ours to change */

@@ -634,6 +634,16 @@ const char *build_mono_output(const build *b)
     return b->output;
 }
 
+int build_mono_check_write(build *b)
+{
+    build_args *a = &b->args[ST_WRITE];
+    cli_common common;
+    mtp_write_options o;
+    cli_getopt_reset();
+    const int rc = cli_parse_write(a->argc, a->argv, &common, &o);
+    return build_check_parsed(stage_names[ST_WRITE], rc, a, &common);
+}
+
 void build_mono_set_threads(build *b, unsigned threads)
 {
     b->cli.common.threads = threads;

@@ -158,12 +158,13 @@ static int fill_plan(const plan_cli *c, const mtp_recipe *recipe, const char *ou
 }
 
 /* A monolingual recipe: checked as build would (every stage but write made
- * once), its inputs listed and cut. */
+ * once, write's options read), its inputs listed and cut. */
 static int plan_mono(const plan_cli *c, mtp_recipe *recipe, shard_plan *plan)
 {
     build *b = NULL;
     int rc = build_mono_load(c->recipe_path, recipe, c->out, &b);
     rc = rc == 0 ? build_mono_make(b, 1, BUILD_NORMALIZE, BUILD_WRITE) : rc;
+    rc = rc == 0 ? build_mono_check_write(b) : rc;
     rc = rc == 0 ? fill_plan(c, recipe, build_mono_output(b), plan) : rc;
     if (rc == 0) {
         const char *inputs[BUILD_MAX_INPUTS];
@@ -188,8 +189,8 @@ static int plan_side(const aligned *a, int side, shard_plan *plan)
     return shard_plan_inputs(plan, inputs, n);
 }
 
-/* An aligned recipe: every stage but write made once; each side's inputs
- * cut into N shards balanced by that side's bytes. */
+/* An aligned recipe: every stage but write made once, write's options read;
+ * each side's inputs cut into N shards balanced by that side's bytes. */
 static int plan_aligned(const plan_cli *c, mtp_recipe *recipe, shard_plan *plan)
 {
     aligned *a = NULL;
@@ -200,6 +201,7 @@ static int plan_aligned(const plan_cli *c, mtp_recipe *recipe, shard_plan *plan)
         rc = build_aligned_make_side(a, s);
     }
     rc = rc == 0 ? build_aligned_make_tail(a, 1, BUILD_TAIL_FILTER, BUILD_TAIL_WRITE) : rc;
+    rc = rc == 0 ? build_aligned_check_write(a) : rc;
     rc = rc == 0 ? fill_plan(c, recipe, build_aligned_output(a), plan) : rc;
     plan->aligned = 1;
     tgt.shards = plan->shards;

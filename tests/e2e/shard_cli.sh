@@ -2,7 +2,8 @@
 # The command lines of plan, task and status: --help, misuse (exit 2),
 # planning the same run again (kept) or a different one (refused without
 # --force, which wipes the old tasks), an input changed after the plan,
-# refused inputs (stdin, unreadable), status's exact output, and the align
+# refused inputs (stdin, unreadable), a bad [write] option refused at plan
+# time (monolingual and aligned), status's exact output, and the align
 # stage of a monolingual plan (no rank: "align 0/0", refused as a task).
 set -eu
 . "$(dirname "$0")/lib.sh"
@@ -30,6 +31,19 @@ grep -q -- '--run RUN is required' "$work/stderr" || fail "plan without --run"
 expect_exit 2 "$MTPREP" plan --shards 0 --run "$run" "$work/r.recipe"
 expect_exit 2 "$MTPREP" plan --partitions 1000 --run "$run" "$work/r.recipe"
 expect_exit 2 "$MTPREP" plan --bogus --run "$run" "$work/r.recipe"
+
+# A bad [write] option fails the plan, not the assemble task hours later,
+# and leaves no run and no output directory (write is not made, only read).
+for aligned in "" "tgt-input = $work/in
+lang = id
+tgt-lang = en"; do
+    printf '[build]\ninput = %s\noutput = %s\n%s\n[write]\nlevel = 99\n' \
+        "$work/in" "$work/badout" "$aligned" > "$work/bad.recipe"
+    expect_exit 2 "$MTPREP" plan --run "$work/badrun" "$work/bad.recipe"
+    grep -q -- 'level' "$work/stderr" || fail "bad [write] level: $(cat "$work/stderr")"
+    [ ! -e "$work/badrun/plan.json" ] && [ ! -e "$work/badout" ] ||
+        fail "a refused plan left a run or an output directory"
+done
 expect_exit 2 "$MTPREP" task map "$run"
 expect_exit 2 "$MTPREP" task shuffle "$run" 0
 expect_exit 2 "$MTPREP" status
