@@ -177,9 +177,9 @@ int shard_keys_save(const char *path, const shard_tuple *tuples, size_t count, u
 /* A buffered reader of a keys file. */
 typedef struct shard_keys_reader shard_keys_reader;
 
-/* Opens a keys file and checks its header and size. Returns 0 or
- * CLI_EXIT_FAILURE (message printed). */
-int shard_keys_open(const char *path, shard_keys_reader **out);
+/* Opens a keys file with a read buffer of `buffer_bytes` and checks its
+ * header and size. Returns 0 or CLI_EXIT_FAILURE (message printed). */
+int shard_keys_open(const char *path, size_t buffer_bytes, shard_keys_reader **out);
 
 /* Next tuple: 1, 0 at the end, -1 on a read error (message printed). */
 int shard_keys_next(shard_keys_reader *r, shard_tuple *t);

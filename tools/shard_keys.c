@@ -25,7 +25,6 @@
 #define DROP_MAGIC "MTPDROP1"
 #define MAGIC_BYTES 8
 #define ENCODE_BATCH 4096 /* u64 values encoded per write */
-#define READ_BUFFER (64u * 1024u)
 
 unsigned shard_partition_of(uint64_t key, unsigned partitions)
 {
@@ -171,7 +170,7 @@ int shard_drops_save(const char *path, shard_drop *drops, size_t count, unsigned
 
 struct shard_keys_reader {
     FILE *file;
-    char path[SHARD_PATH_CAPACITY];
+    char *path;    /* for messages; reduce holds one reader per shard */
     uint64_t left; /* tuples not read yet */
 };
 
@@ -200,16 +199,16 @@ static FILE *open_checked(const char *path, const char *magic, uint64_t *value, 
     return f;
 }
 
-int shard_keys_open(const char *path, shard_keys_reader **out)
+int shard_keys_open(const char *path, size_t buffer_bytes, shard_keys_reader **out)
 {
     *out = NULL;
     shard_keys_reader *r = mtp_calloc(1, sizeof *r);
-    if (r == NULL) {
+    if (r == NULL || (r->path = mtp_strndup(path, strlen(path))) == NULL) {
+        mtp_free(r);
         cli_error("task", "out of memory");
         return CLI_EXIT_INTERNAL;
     }
     uint64_t size = 0;
-    snprintf(r->path, sizeof r->path, "%s", path);
     r->file = open_checked(path, KEYS_MAGIC, &r->left, &size);
     if (r->file == NULL || r->left > (size - 16) / 16 || size != 16 + 16 * r->left) {
         if (r->file != NULL) {
@@ -218,7 +217,7 @@ int shard_keys_open(const char *path, shard_keys_reader **out)
         shard_keys_close(r);
         return CLI_EXIT_FAILURE;
     }
-    setvbuf(r->file, NULL, _IOFBF, READ_BUFFER);
+    setvbuf(r->file, NULL, _IOFBF, buffer_bytes);
     *out = r;
     return 0;
 }
@@ -247,6 +246,7 @@ void shard_keys_close(shard_keys_reader *r)
     if (r->file != NULL) {
         fclose(r->file);
     }
+    mtp_free(r->path);
     mtp_free(r);
 }
 

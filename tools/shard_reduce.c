@@ -11,15 +11,24 @@
  * the align task's parts (the pairs of map shard K's source documents, in
  * order), and reduce also waits for the align marker.
  *
- * Memory: N open files with a 64 KiB buffer each and the heap
- * (O(N)), plus the partition's duplicates, 16 bytes each, collected in
- * memory before they are sorted and written.
+ * Memory: N open files whose read buffers share READ_BUDGET (64 KiB each
+ * up to 512 shards, at least 4 KiB), the heap and the readers (O(N)), plus
+ * the partition's duplicates, 16 bytes each, collected in memory before
+ * they are sorted and written. Open files: N plus a few; the task raises
+ * its soft limit to the hard one when N needs it, and says so when even
+ * that is too low.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "shard.h"
+
+#define READ_BUDGET ((size_t)32 << 20) /* all the shards' read buffers together */
+#define READ_BUFFER_MAX ((size_t)64 << 10)
+#define READ_BUFFER_MIN ((size_t)4 << 10)
+#define SPARE_FILES 16 /* stdio, the plan, the drop file, the marker */
 
 /* One heap entry: a shard's current tuple. */
 typedef struct head {
@@ -111,9 +120,45 @@ static int push_drop(reduce_run *r, const head *h)
     return 0;
 }
 
+/* Lets this process open `files` files at once: raises the soft limit up to
+ * the hard one if needed. Returns 0 or CLI_EXIT_FAILURE (message printed). */
+static int allow_open_files(rlim_t files)
+{
+    struct rlimit lim;
+    if (getrlimit(RLIMIT_NOFILE, &lim) != 0 || lim.rlim_cur >= files) {
+        return 0; /* unknown: let open() say */
+    }
+    if (lim.rlim_max != RLIM_INFINITY && lim.rlim_max < files) {
+        cli_error("task",
+                  "reduce reads every shard's keys at once: %llu open files, but this "
+                  "host allows %llu (ulimit -Hn); plan fewer shards or raise the limit",
+                  (unsigned long long)files, (unsigned long long)lim.rlim_max);
+        return CLI_EXIT_FAILURE;
+    }
+    lim.rlim_cur = files;
+    if (setrlimit(RLIMIT_NOFILE, &lim) != 0) {
+        cli_error("task", "cannot raise the open-file limit to %llu: %s", (unsigned long long)files,
+                  strerror(errno));
+        return CLI_EXIT_FAILURE;
+    }
+    return 0;
+}
+
+/* Each shard's read buffer: READ_BUDGET shared, within the bounds. */
+static size_t buffer_per_shard(unsigned shards)
+{
+    const size_t share = READ_BUDGET / (shards > 0 ? shards : 1);
+    return share > READ_BUFFER_MAX ? READ_BUFFER_MAX
+                                   : (share < READ_BUFFER_MIN ? READ_BUFFER_MIN : share);
+}
+
 static int open_readers(reduce_run *r, const shard_task *t, unsigned part)
 {
     const unsigned n = t->plan.shards;
+    const size_t buffer = buffer_per_shard(n);
+    if (allow_open_files((rlim_t)n + SPARE_FILES) != 0) {
+        return CLI_EXIT_FAILURE;
+    }
     r->readers = mtp_calloc(n, sizeof *r->readers);
     r->heap = mtp_calloc(n, sizeof *r->heap);
     if (r->readers == NULL || r->heap == NULL) {
@@ -124,7 +169,7 @@ static int open_readers(reduce_run *r, const shard_task *t, unsigned part)
     for (unsigned s = 0; s < n && rc == 0; s++) {
         char path[SHARD_PATH_CAPACITY];
         rc = shard_path(path, "%s/keys/part-%03u/shard-%05u.keys", t->run, part, s);
-        rc = rc == 0 ? shard_keys_open(path, &r->readers[s]) : CLI_EXIT_FAILURE;
+        rc = rc == 0 ? shard_keys_open(path, buffer, &r->readers[s]) : CLI_EXIT_FAILURE;
         rc = rc == 0 ? refill(r, s) : rc;
     }
     return rc;
