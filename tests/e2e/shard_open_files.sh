@@ -1,12 +1,12 @@
 #!/bin/sh
+# ulimit -S and -H are not POSIX, but dash and bash both take them.
+# shellcheck disable=SC3045
 # reduce opens every shard's keys file at once: with 100 shards and a soft
 # open-file limit of 64 it raises the limit itself and completes (with the
 # duplicates found), and with a hard limit too low it fails naming the need,
 # the limit and the remedy, writing no marker.
 set -eu
 . "$(dirname "$0")/lib.sh"
-# ulimit -S and -H: not POSIX, but dash and bash both take them.
-# shellcheck disable=SC3045
 
 # 300 documents, every third a copy of an earlier one.
 awk 'BEGIN {
