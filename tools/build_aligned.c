@@ -36,10 +36,11 @@
  * then align, filter, dedup and write.
  *
  * Sharded runs (tools/shard_align.c, shard_write.c) make the same stages
- * from the same argv through the build_aligned_* functions at the end: a
- * side fed a shard's pieces into a spool, align and filter, dedup, write.
+ * from the same argv through the build_aligned_* functions of
+ * build_aligned_parts.c: a side fed a shard's pieces into a spool, align and
+ * filter, dedup, write. build_aligned_recipe.c turns the recipe's sections
+ * into each stage's argv; build_aligned_impl.h holds what the files share.
  */
-#include <assert.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -47,58 +48,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "build.h"
-#include "mtprep/parallel.h"
+#include "build_aligned_impl.h"
 
-#define PATH_CAPACITY 4096
-
-enum { SIDE_SRC, SIDE_TGT, SIDE_COUNT };
-enum { F_INGEST, F_NORMALIZE, F_SEGMENT, F_COUNT };
-enum { T_FILTER, T_DEDUP, T_WRITE, T_COUNT };
-
-static const char *const front_names[F_COUNT] = {"ingest", "normalize", "segment"};
-static const char *const tail_names[T_COUNT] = {"filter", "dedup", "write"};
+const char *const aligned_front_names[F_COUNT] = {"ingest", "normalize", "segment"};
+const char *const aligned_tail_names[T_COUNT] = {"filter", "dedup", "write"};
 static const char *const spool_names[SIDE_COUNT] = {"source.records", "target.records"};
-
-/* Manifest counts: the front stages of both sides, align, filter, dedup. */
-#define UPSTREAM_COUNT (SIDE_COUNT * F_COUNT + 1 + T_WRITE)
-
-typedef struct side {
-    const char *lang;
-    const char *inputs[BUILD_MAX_INPUTS];
-    int input_count;
-    build_args args[F_COUNT];
-    mtp_ingest *ingest;
-    mtp_stage *stages[F_COUNT]; /* normalize, segment; [F_INGEST] stays NULL */
-    mtp_normalize_options normalize_opts;
-    mtp_segment_options segment_opts;
-    mtp_parallel *par; /* normalize -> segment on worker threads, or NULL */
-    int par_failed;
-    mtp_writer *spool;
-    const mtp_writer_options *spool_opts; /* NULL: plain (build's spools) */
-    build_side_feed feed;                 /* NULL: ingest every input whole */
-    void *feed_ctx;
-    mtp_sink to_normalize, to_segment, to_spool;
-} side;
-
-typedef struct aligned {
-    const build_cli *cli;
-    mtp_recipe *recipe;
-    const char *output;
-    side sides[SIDE_COUNT];
-    build_args align_args;
-    build_args tail_args[T_COUNT];
-    mtp_align_options align_opts;
-    cli_common align_common; /* its --max-line-bytes reads the spools */
-    mtp_aligner *aligner;
-    mtp_filter_options filter_opts;
-    mtp_dedup_options dedup_opts; /* sharded tasks key pairs with it */
-    mtp_stage *tail[T_COUNT];
-    mtp_parallel *filter_par; /* filter on worker threads, or NULL */
-    int filter_par_failed;
-    mtp_sink to_filter, to_dedup, to_write;
-    mtp_counts upstream[UPSTREAM_COUNT];
-} aligned;
 
 /* ---- spool directory, removed on every exit path ----------------------- */
 
@@ -172,184 +126,8 @@ static int make_spool_dir(const char *output)
     return 0;
 }
 
-/* ---- recipe -> stage argv ---------------------------------------------- */
-
-static int take_build_entry(aligned *a, const mtp_recipe_entry *e)
-{
-    side *src = &a->sides[SIDE_SRC], *tgt = &a->sides[SIDE_TGT];
-    const int is_src = strcmp(e->key, "input") == 0;
-    if (is_src || strcmp(e->key, "tgt-input") == 0) {
-        side *s = is_src ? src : tgt;
-        if (s->input_count >= BUILD_MAX_INPUTS) {
-            return cli_usage_error("build", "%s:%u: more than %d %s entries", a->cli->recipe_path,
-                                   e->line, BUILD_MAX_INPUTS, e->key);
-        }
-        s->inputs[s->input_count++] = e->value;
-    } else if (strcmp(e->key, "output") == 0) {
-        a->output = e->value;
-    } else if (strcmp(e->key, "lang") == 0) {
-        src->lang = e->value;
-    } else if (strcmp(e->key, "tgt-lang") == 0) {
-        tgt->lang = e->value;
-    } else {
-        return cli_usage_error("build",
-                               "%s:%u: unknown [build] key '%s' (input, tgt-input, lang, "
-                               "tgt-lang, output)",
-                               a->cli->recipe_path, e->line, e->key);
-    }
-    return 0;
-}
-
-static int collect_build_section(aligned *a)
-{
-    a->sides[SIDE_SRC].lang = "id";
-    a->sides[SIDE_TGT].lang = "en";
-    for (size_t i = 0; i < mtp_recipe_entry_count(a->recipe); i++) {
-        const mtp_recipe_entry *e = mtp_recipe_entry_at(a->recipe, i);
-        const int rc = strcmp(e->section, "build") == 0 ? take_build_entry(a, e) : 0;
-        if (rc != 0) {
-            return rc;
-        }
-    }
-    if (a->cli->out_override != NULL) {
-        a->output = a->cli->out_override;
-    }
-    if (a->sides[SIDE_SRC].input_count == 0 || a->output == NULL) {
-        return cli_usage_error("build", "%s: [build] needs at least one 'input' and an 'output'",
-                               a->cli->recipe_path);
-    }
-    if (strcmp(a->sides[SIDE_SRC].lang, a->sides[SIDE_TGT].lang) == 0) {
-        return cli_usage_error("build", "%s: [build] lang and tgt-lang are both '%s'",
-                               a->cli->recipe_path, a->sides[SIDE_SRC].lang);
-    }
-    return 0;
-}
-
-/* "segment-en" -> F_SEGMENT of the side whose language is "en". Returns 0,
- * or -1 when `section` names no front stage of either side. */
-static int side_section(const aligned *a, const char *section, int *stage, int *which)
-{
-    for (int f = 0; f < F_COUNT; f++) {
-        const size_t n = strlen(front_names[f]);
-        if (strncmp(section, front_names[f], n) != 0 || section[n] != '-') {
-            continue;
-        }
-        for (int s = 0; s < SIDE_COUNT; s++) {
-            if (strcmp(section + n + 1, a->sides[s].lang) == 0) {
-                *stage = f;
-                *which = s;
-                return 0;
-            }
-        }
-    }
-    return -1;
-}
-
-static int front_index(const char *section)
-{
-    for (int f = 0; f < F_COUNT; f++) {
-        if (strcmp(section, front_names[f]) == 0) {
-            return f;
-        }
-    }
-    return -1;
-}
-
-static int tail_index(const char *section)
-{
-    for (int t = 0; t < T_COUNT; t++) {
-        if (strcmp(section, tail_names[t]) == 0) {
-            return t;
-        }
-    }
-    return -1;
-}
-
-/* Keys build sets itself, per section; a recipe setting one is refused. */
-static int reserved_key(const mtp_recipe_entry *e)
-{
-    static const char *const reserved[][2] = {
-        {"segment", "lang"}, {"align", "src-lang"}, {"align", "tgt-lang"},
-        {"write", "out"},    {"write", "lang"},     {"write", "tgt-lang"},
-    };
-    for (size_t i = 0; i < sizeof reserved / sizeof reserved[0]; i++) {
-        if (strcmp(e->section, reserved[i][0]) == 0 && strcmp(e->key, reserved[i][1]) == 0) {
-            return 1;
-        }
-    }
-    return 0;
-}
-
-/* One entry of a shared section (pass 0) or of a [STAGE-LANG] one (pass 1). */
-static int take_stage_entry(aligned *a, const mtp_recipe_entry *e, int pass)
-{
-    const build_cli *cli = a->cli;
-    int f = 0, s = 0;
-    if (side_section(a, e->section, &f, &s) == 0) {
-        return pass == 1 ? build_push_option(cli, &a->sides[s].args[f], e) : 0;
-    }
-    if (pass == 1) {
-        return 0;
-    }
-    if (reserved_key(e)) {
-        return cli_usage_error("build", "%s:%u: [%s] %s is set by build from [build]",
-                               cli->recipe_path, e->line, e->section, e->key);
-    }
-    if ((f = front_index(e->section)) >= 0) {
-        const int rc = build_push_option(cli, &a->sides[SIDE_SRC].args[f], e);
-        return rc != 0 ? rc : build_push_option(cli, &a->sides[SIDE_TGT].args[f], e);
-    }
-    if (strcmp(e->section, "align") == 0) {
-        return build_push_option(cli, &a->align_args, e);
-    }
-    if (tail_index(e->section) >= 0) {
-        return build_push_option(cli, &a->tail_args[tail_index(e->section)], e);
-    }
-    return cli_usage_error("build",
-                           "%s:%u: unknown section [%s] (build, ingest, normalize, segment, "
-                           "their -%s and -%s variants, align, filter, dedup, write)",
-                           cli->recipe_path, e->line, e->section, a->sides[SIDE_SRC].lang,
-                           a->sides[SIDE_TGT].lang);
-}
-
-static void start_all_args(aligned *a)
-{
-    for (int s = 0; s < SIDE_COUNT; s++) {
-        for (int f = 0; f < F_COUNT; f++) {
-            build_start_args(a->cli, &a->sides[s].args[f], front_names[f]);
-        }
-        build_push_arg(&a->sides[s].args[F_SEGMENT], "--lang");
-        build_push_arg(&a->sides[s].args[F_SEGMENT], a->sides[s].lang);
-    }
-    build_start_args(a->cli, &a->align_args, "align");
-    build_push_arg(&a->align_args, "--src-lang");
-    build_push_arg(&a->align_args, a->sides[SIDE_SRC].lang);
-    build_push_arg(&a->align_args, "--tgt-lang");
-    build_push_arg(&a->align_args, a->sides[SIDE_TGT].lang);
-    for (int t = 0; t < T_COUNT; t++) {
-        build_start_args(a->cli, &a->tail_args[t], tail_names[t]);
-    }
-}
-
-/* Shared sections first, then the per-side ones, so that a side's own
- * options come later on its argv and win. */
-static int collect_stage_sections(aligned *a)
-{
-    start_all_args(a);
-    for (int pass = 0; pass < 2; pass++) {
-        for (size_t i = 0; i < mtp_recipe_entry_count(a->recipe); i++) {
-            const mtp_recipe_entry *e = mtp_recipe_entry_at(a->recipe, i);
-            const int rc = strcmp(e->section, "build") == 0 ? 0 : take_stage_entry(a, e, pass);
-            if (rc != 0) {
-                return rc;
-            }
-        }
-    }
-    return 0;
-}
-
 /* Arguments that depend on the spool directory or follow every recipe option. */
-static int finish_args(aligned *a)
+int aligned_finish_args(aligned *a)
 {
     build_args *al = &a->align_args;
     build_args *w = &a->tail_args[T_WRITE];
@@ -419,14 +197,14 @@ static int make_side_segment(side *s)
     return st == MTP_OK ? 0 : build_make_failed(label, st, &err);
 }
 
-static int make_side(side *s)
+int aligned_make_side(side *s)
 {
     int rc = make_side_ingest(s);
     rc = rc == 0 ? make_side_normalize(s) : rc;
     return rc == 0 ? make_side_segment(s) : rc;
 }
 
-static int make_aligner(aligned *a)
+int aligned_make_aligner(aligned *a)
 {
     cli_getopt_reset();
     int rc =
@@ -442,7 +220,7 @@ static int make_aligner(aligned *a)
     return st == MTP_OK ? 0 : build_make_failed("align", st, &err);
 }
 
-static int make_tail_stage(aligned *a, int t)
+int aligned_make_tail_stage(aligned *a, int t)
 {
     build_args *args = &a->tail_args[t];
     cli_common common;
@@ -468,23 +246,23 @@ static int make_tail_stage(aligned *a, int t)
         o.recipe_text = mtp_recipe_text(a->recipe);
         st = rc == 0 ? mtp_write_new(&o, &a->tail[t], &err) : MTP_OK;
     }
-    if ((rc = build_check_parsed(tail_names[t], rc, args, &common)) != 0) {
+    if ((rc = build_check_parsed(aligned_tail_names[t], rc, args, &common)) != 0) {
         return rc;
     }
-    return st == MTP_OK ? 0 : build_make_failed(tail_names[t], st, &err);
+    return st == MTP_OK ? 0 : build_make_failed(aligned_tail_names[t], st, &err);
 }
 
 static int make_all(aligned *a)
 {
     int rc = 0;
     for (int s = 0; s < SIDE_COUNT && rc == 0; s++) {
-        rc = make_side(&a->sides[s]);
+        rc = aligned_make_side(&a->sides[s]);
     }
     if (rc == 0) {
-        rc = make_aligner(a);
+        rc = aligned_make_aligner(a);
     }
     for (int t = 0; t < T_COUNT && rc == 0; t++) {
-        rc = make_tail_stage(a, t);
+        rc = aligned_make_tail_stage(a, t);
     }
     return rc;
 }
@@ -587,7 +365,7 @@ static mtp_status feed_side(side *s)
     return st == MTP_OK ? mtp_writer_commit(s->spool) : st;
 }
 
-static int run_side(const aligned *a, side *s, const char *spool_path)
+int aligned_run_side(const aligned *a, side *s, const char *spool_path)
 {
     mtp_error err = {{0}};
     s->to_normalize = (mtp_sink){side_to_normalize, s};
@@ -683,8 +461,8 @@ static void snapshot_upstream(aligned *a)
             a->upstream[n + (size_t)f] = *mtp_stage_counts(sd->stages[f]);
         }
         for (int f = 0; f < F_COUNT; f++) {
-            snprintf(a->upstream[n].stage, sizeof a->upstream[n].stage, "%s.%s", front_names[f],
-                     sd->lang);
+            snprintf(a->upstream[n].stage, sizeof a->upstream[n].stage, "%s.%s",
+                     aligned_front_names[f], sd->lang);
             n++;
         }
     }
@@ -763,12 +541,12 @@ static int run_all(aligned *a)
 {
     int rc = 0;
     for (int s = 0; s < SIDE_COUNT && rc == 0; s++) {
-        rc = run_side(a, &a->sides[s], spool_paths[s]);
+        rc = aligned_run_side(a, &a->sides[s], spool_paths[s]);
     }
     return rc == 0 ? run_tail(a) : rc;
 }
 
-static void release(aligned *a)
+void aligned_release(aligned *a)
 {
     mtp_parallel_free(a->filter_par); /* before the stages its output thread feeds */
     for (int t = 0; t < T_COUNT; t++) {
@@ -792,143 +570,20 @@ int build_aligned(const build_cli *cli, mtp_recipe *recipe)
     memset(&a, 0, sizeof a);
     a.cli = cli;
     a.recipe = recipe;
-    int rc = collect_build_section(&a);
-    rc = rc == 0 ? collect_stage_sections(&a) : rc;
+    int rc = aligned_collect_build_section(&a);
+    rc = rc == 0 ? aligned_collect_stage_sections(&a) : rc;
     rc = rc == 0 ? build_make_parents(a.output) : rc;
     rc = rc == 0 ? make_spool_dir(a.output) : rc;
-    rc = rc == 0 ? finish_args(&a) : rc;
+    rc = rc == 0 ? aligned_finish_args(&a) : rc;
     rc = rc == 0 ? make_all(&a) : rc;
     rc = rc == 0 ? run_all(&a) : rc;
     if (rc == 0) {
         print_summaries(&a);
     }
-    release(&a);
+    aligned_release(&a);
     if (spool_dir[0] != '\0') {
         spool_armed = 0;
         remove_spools();
     }
     return rc;
-}
-
-/* ---- the aligned chain in pieces, for sharded tasks --------------------- */
-
-/* The options of the aligned build a sharded task loads: one per process. */
-static build_cli task_cli;
-
-int build_aligned_load(const char *recipe_path, mtp_recipe *recipe, const char *out_override,
-                       aligned **out)
-{
-    build_cli *const cli = &task_cli;
-    static aligned a; /* one per process, like build_aligned's */
-    memset(cli, 0, sizeof *cli);
-    memset(&a, 0, sizeof a);
-    cli_common_default(&cli->common);
-    cli->recipe_path = recipe_path;
-    cli->out_override = out_override;
-    a.cli = cli;
-    a.recipe = recipe;
-    int rc = collect_build_section(&a);
-    rc = rc == 0 ? collect_stage_sections(&a) : rc;
-    rc = rc == 0 ? finish_args(&a) : rc; /* align's two spool names stay empty */
-    *out = rc == 0 ? &a : NULL;
-    return rc;
-}
-
-int build_aligned_check_write(aligned *a)
-{
-    build_args *args = &a->tail_args[T_WRITE];
-    cli_common common;
-    mtp_write_options o;
-    cli_getopt_reset();
-    const int rc = cli_parse_write(args->argc, args->argv, &common, &o);
-    return build_check_parsed(tail_names[T_WRITE], rc, args, &common);
-}
-
-void build_aligned_set_threads(aligned *a, unsigned threads)
-{
-    assert(a->cli == &task_cli); /* a task's build: its options are ours to change */
-    (void)a;
-    task_cli.common.threads = threads;
-}
-
-int build_aligned_input_count(const aligned *a, int side_index)
-{
-    return a->sides[side_index].input_count;
-}
-
-const char *build_aligned_input(const aligned *a, int side_index, int i)
-{
-    return a->sides[side_index].inputs[i];
-}
-
-const char *build_aligned_output(const aligned *a)
-{
-    return a->output;
-}
-
-const char *build_aligned_lang(const aligned *a, int side_index)
-{
-    return a->sides[side_index].lang;
-}
-
-int build_aligned_make_side(aligned *a, int side_index)
-{
-    return make_side(&a->sides[side_index]);
-}
-
-int build_aligned_run_side(aligned *a, int side_index, const char *spool_path,
-                           const mtp_writer_options *opts, build_side_feed feed, void *ctx)
-{
-    side *s = &a->sides[side_index];
-    s->spool_opts = opts;
-    s->feed = feed;
-    s->feed_ctx = ctx;
-    return run_side(a, s, spool_path);
-}
-
-const mtp_counts *build_aligned_front_counts(const aligned *a, int side_index, int stage)
-{
-    const side *s = &a->sides[side_index];
-    return stage == F_INGEST ? mtp_ingest_counts(s->ingest) : mtp_stage_counts(s->stages[stage]);
-}
-
-int build_aligned_make_tail(aligned *a, int with_aligner, int first, int limit)
-{
-    int rc = with_aligner ? make_aligner(a) : 0;
-    for (int t = first; t < limit && rc == 0; t++) {
-        rc = make_tail_stage(a, t);
-    }
-    return rc;
-}
-
-mtp_aligner *build_aligned_aligner(aligned *a)
-{
-    return a->aligner;
-}
-
-size_t build_aligned_max_line_bytes(const aligned *a)
-{
-    return a->align_common.max_line_bytes;
-}
-
-mtp_stage *build_aligned_tail(aligned *a, int t)
-{
-    return a->tail[t];
-}
-
-const mtp_dedup_options *build_aligned_dedup_options(const aligned *a)
-{
-    return &a->dedup_opts;
-}
-
-mtp_counts *build_aligned_upstream(aligned *a)
-{
-    return a->upstream;
-}
-
-void build_aligned_release(aligned *a)
-{
-    if (a != NULL) {
-        release(a);
-    }
 }
