@@ -170,6 +170,23 @@ unsigned shard_partition_of(uint64_t key, unsigned partitions);
 /* Sorts tuples by (key, ordinal). */
 void shard_tuples_sort(shard_tuple *tuples, size_t count);
 
+/* A growing list of one shard's tuples (a map's records, an align part's pairs). */
+typedef struct shard_tuples {
+    shard_tuple *items;
+    size_t count, capacity;
+} shard_tuples;
+
+/* Appends (key, ordinal). Returns MTP_OK or MTP_ERR_NOMEM. */
+mtp_status shard_tuples_push(shard_tuples *list, uint64_t key, uint64_t ordinal);
+void shard_tuples_release(shard_tuples *list);
+
+/* Sorts the list and writes RUN/keys/part-PPP/shard-KKKKK.keys (K = shard)
+ * for every partition, empty ones too. outputs (NULL, or `partitions`
+ * entries) get each file's path relative to RUN and its size; *total_bytes
+ * (may be NULL) their sum. Returns 0 or CLI_EXIT_FAILURE (message printed). */
+int shard_keys_save_partitions(const char *run, unsigned shard, unsigned partitions,
+                               shard_tuples *list, shard_output *outputs, uint64_t *total_bytes);
+
 /* Writes tuples[0, count) as a keys file at path (temporary name, rename);
  * *bytes gets its size. Returns 0 or CLI_EXIT_FAILURE (message printed). */
 int shard_keys_save(const char *path, const shard_tuple *tuples, size_t count, uint64_t *bytes);

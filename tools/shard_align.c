@@ -223,8 +223,7 @@ typedef struct align_run {
     /* the part being written */
     unsigned part;
     mtp_writer *out;
-    shard_tuple *tuples;
-    size_t tuple_count, tuple_capacity;
+    shard_tuples tuples;
     uint64_t ordinal; /* pairs in the part so far */
     uint64_t pairs;   /* in every part */
     uint64_t rec_bytes, key_bytes;
@@ -322,7 +321,7 @@ static mtp_status open_part(align_run *r)
     static const mtp_writer_options opts = {SPOOL_ZSTD_LEVEL, 0, 0};
     char path[SHARD_PATH_CAPACITY];
     r->ordinal = 0;
-    r->tuple_count = 0;
+    r->tuples.count = 0;
     if (shard_path(path, "%s/align/shard-%05u.rec.zst", r->t->run, r->part) != 0) {
         return mtp_error_set(&r->error, MTP_ERR_IO, "%s: path too long", r->t->run);
     }
@@ -332,27 +331,12 @@ static mtp_status open_part(align_run *r)
 /* One keys file per partition for the part (empty ones too). */
 static mtp_status save_part_keys(align_run *r)
 {
-    const unsigned parts = r->t->plan.partitions;
-    shard_tuples_sort(r->tuples, r->tuple_count);
-    size_t first = 0;
-    for (unsigned p = 0; p < parts; p++) {
-        size_t limit = first;
-        while (limit < r->tuple_count && shard_partition_of(r->tuples[limit].key, parts) == p) {
-            limit++;
-        }
-        char dir[SHARD_PATH_CAPACITY], path[SHARD_PATH_CAPACITY];
-        uint64_t bytes = 0;
-        if (shard_path(dir, "%s/keys/part-%03u", r->t->run, p) != 0 || shard_mkdirs(dir) != 0 ||
-            shard_path(path, "%s/shard-%05u.keys", dir, r->part) != 0) {
-            return mtp_error_set(&r->error, MTP_ERR_IO, "%s: cannot create: %s", dir,
-                                 strerror(errno));
-        }
-        if (shard_keys_save(path, r->tuples + first, limit - first, &bytes) != 0) {
-            return MTP_ERR_IO; /* message printed */
-        }
-        r->key_bytes += bytes;
-        first = limit;
+    uint64_t bytes = 0;
+    if (shard_keys_save_partitions(r->t->run, r->part, r->t->plan.partitions, &r->tuples, NULL,
+                                   &bytes) != 0) {
+        return MTP_ERR_IO; /* message printed */
     }
+    r->key_bytes += bytes;
     return MTP_OK;
 }
 
@@ -380,22 +364,6 @@ static mtp_status move_to_part(align_run *r, unsigned part)
     return st;
 }
 
-static mtp_status push_tuple(align_run *r, uint64_t key)
-{
-    if (r->tuple_count == r->tuple_capacity) {
-        const size_t capacity = r->tuple_capacity ? r->tuple_capacity * 2 : 4096;
-        shard_tuple *grown = mtp_realloc(r->tuples, capacity * sizeof *grown);
-        if (grown == NULL) {
-            return mtp_error_set(&r->error, MTP_ERR_NOMEM, "out of memory holding key tuples");
-        }
-        r->tuples = grown;
-        r->tuple_capacity = capacity;
-    }
-    const shard_tuple t = {key, r->ordinal};
-    r->tuples[r->tuple_count++] = t;
-    return MTP_OK;
-}
-
 /* A filtered pair: into its part, keyed as dedup would key it. */
 static mtp_status emit_part(void *ctx, const mtp_record *rec)
 {
@@ -409,7 +377,10 @@ static mtp_status emit_part(void *ctx, const mtp_record *rec)
     uint64_t key = 0;
     st = st == MTP_OK ? mtp_record_key(rec, r->key_kind, r->key_side, &r->scratch, &key) : st;
     if (st == MTP_OK) {
-        st = push_tuple(r, key);
+        st = shard_tuples_push(&r->tuples, key, r->ordinal);
+        if (st != MTP_OK) {
+            return mtp_error_set(&r->error, st, "out of memory holding key tuples");
+        }
     } else if (st == MTP_ERR_INPUT || st == MTP_ERR_LIMIT) {
         st = MTP_OK; /* no key: the write task applies dedup's policy */
     }
@@ -511,7 +482,7 @@ static void release_run(align_run *r)
 {
     mtp_reader_close(r->cursor);
     mtp_writer_free(r->out); /* an uncommitted part: its temporary goes */
-    mtp_free(r->tuples);
+    shard_tuples_release(&r->tuples);
     mtp_free(r->doc);
     mtp_key_scratch_release(&r->scratch);
     for (int s = 0; s < BUILD_SIDES; s++) {

@@ -51,6 +51,28 @@ void shard_tuples_sort(shard_tuple *tuples, size_t count)
     }
 }
 
+mtp_status shard_tuples_push(shard_tuples *list, uint64_t key, uint64_t ordinal)
+{
+    if (list->count == list->capacity) {
+        const size_t capacity = list->capacity ? list->capacity * 2 : 4096;
+        shard_tuple *grown = mtp_realloc(list->items, capacity * sizeof *grown);
+        if (grown == NULL) {
+            return MTP_ERR_NOMEM;
+        }
+        list->items = grown;
+        list->capacity = capacity;
+    }
+    const shard_tuple t = {key, ordinal};
+    list->items[list->count++] = t;
+    return MTP_OK;
+}
+
+void shard_tuples_release(shard_tuples *list)
+{
+    mtp_free(list->items);
+    memset(list, 0, sizeof *list);
+}
+
 static void put_u64(unsigned char *dst, uint64_t v)
 {
     for (int i = 0; i < 8; i++) {
@@ -126,6 +148,42 @@ int shard_keys_save(const char *path, const shard_tuple *tuples, size_t count, u
         out_put(&o, tuples[i].ordinal);
     }
     return out_commit(&o, bytes);
+}
+
+int shard_keys_save_partitions(const char *run, unsigned shard, unsigned partitions,
+                               shard_tuples *list, shard_output *outputs, uint64_t *total_bytes)
+{
+    shard_tuples_sort(list->items, list->count);
+    uint64_t total = 0;
+    size_t first = 0;
+    for (unsigned p = 0; p < partitions; p++) {
+        size_t limit = first;
+        while (limit < list->count && shard_partition_of(list->items[limit].key, partitions) == p) {
+            limit++;
+        }
+        char dir[SHARD_PATH_CAPACITY], path[SHARD_PATH_CAPACITY];
+        if (shard_path(dir, "%s/keys/part-%03u", run, p) != 0 || shard_mkdirs(dir) != 0 ||
+            shard_path(path, "%s/shard-%05u.keys", dir, shard) != 0) {
+            cli_error("task", "%s/keys/part-%03u: cannot create: %s", run, p, strerror(errno));
+            return CLI_EXIT_FAILURE;
+        }
+        uint64_t bytes = 0;
+        const int rc = shard_keys_save(path, list->items + first, limit - first, &bytes);
+        if (rc != 0) {
+            return rc;
+        }
+        if (outputs != NULL) {
+            snprintf(outputs[p].path, sizeof outputs[p].path, "keys/part-%03u/shard-%05u.keys", p,
+                     shard);
+            outputs[p].bytes = bytes;
+        }
+        total += bytes;
+        first = limit;
+    }
+    if (total_bytes != NULL) {
+        *total_bytes = total;
+    }
+    return 0;
 }
 
 static int compare_drops(const void *a, const void *b)

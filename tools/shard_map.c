@@ -44,8 +44,7 @@ struct map_run {
     mtp_sink links[MAP_STAGES];
     mtp_sink out_sink;
     mtp_writer *out;
-    shard_tuple *tuples;
-    size_t tuple_count, tuple_capacity;
+    shard_tuples tuples;
     uint64_t ordinal; /* records written so far */
     mtp_dedup_key key_kind;
     mtp_dedup_side key_side;
@@ -54,22 +53,6 @@ struct map_run {
 };
 
 /* ==== records out ======================================================== */
-
-static mtp_status push_tuple(map_run *m, uint64_t key)
-{
-    if (m->tuple_count == m->tuple_capacity) {
-        const size_t capacity = m->tuple_capacity ? m->tuple_capacity * 2 : 4096;
-        shard_tuple *grown = mtp_realloc(m->tuples, capacity * sizeof *grown);
-        if (grown == NULL) {
-            return mtp_error_set(&m->error, MTP_ERR_NOMEM, "out of memory holding key tuples");
-        }
-        m->tuples = grown;
-        m->tuple_capacity = capacity;
-    }
-    const shard_tuple t = {key, m->ordinal};
-    m->tuples[m->tuple_count++] = t;
-    return MTP_OK;
-}
 
 /* A filtered record: written out, and keyed as dedup would key it. */
 static mtp_status emit_out(void *ctx, const mtp_record *rec)
@@ -82,7 +65,10 @@ static mtp_status emit_out(void *ctx, const mtp_record *rec)
     uint64_t key = 0;
     st = mtp_record_key(rec, m->key_kind, m->key_side, &m->scratch, &key);
     if (st == MTP_OK) {
-        st = push_tuple(m, key);
+        st = shard_tuples_push(&m->tuples, key, m->ordinal);
+        if (st != MTP_OK) {
+            return mtp_error_set(&m->error, st, "out of memory holding key tuples");
+        }
     } else if (st == MTP_ERR_INPUT || st == MTP_ERR_LIMIT) {
         st = MTP_OK; /* no key: the write task applies dedup's policy */
     } else {
@@ -187,33 +173,11 @@ static int open_output(map_run *m, shard_output *o)
     return 0;
 }
 
-/* Sorts the tuples and writes one keys file per partition (empty ones too). */
+/* One keys file per partition (empty ones too). */
 static int save_keys(map_run *m, shard_output *outputs)
 {
-    shard_tuples_sort(m->tuples, m->tuple_count);
-    size_t first = 0;
-    for (unsigned p = 0; p < m->t->plan.partitions; p++) {
-        size_t limit = first;
-        while (limit < m->tuple_count &&
-               shard_partition_of(m->tuples[limit].key, m->t->plan.partitions) == p) {
-            limit++;
-        }
-        char dir[SHARD_PATH_CAPACITY];
-        char path[SHARD_PATH_CAPACITY];
-        shard_output *o = &outputs[p];
-        snprintf(o->path, sizeof o->path, "keys/part-%03u/shard-%05u.keys", p, m->rank);
-        if (shard_path(dir, "%s/keys/part-%03u", m->t->run, p) != 0 || shard_mkdirs(dir) != 0 ||
-            shard_path(path, "%s/%s", m->t->run, o->path) != 0) {
-            cli_error("task", "%s: cannot create: %s", dir, strerror(errno));
-            return CLI_EXIT_FAILURE;
-        }
-        const int rc = shard_keys_save(path, m->tuples + first, limit - first, &o->bytes);
-        if (rc != 0) {
-            return rc;
-        }
-        first = limit;
-    }
-    return 0;
+    return shard_keys_save_partitions(m->t->run, m->rank, m->t->plan.partitions, &m->tuples,
+                                      outputs, NULL);
 }
 
 static int save_counts(map_run *m, shard_output *outputs)
@@ -267,7 +231,7 @@ static int finish_outputs(map_run *m)
 static void release(map_run *m)
 {
     mtp_writer_free(m->out);
-    mtp_free(m->tuples);
+    shard_tuples_release(&m->tuples);
     mtp_key_scratch_release(&m->scratch);
 }
 
