@@ -147,11 +147,11 @@ static int is_reference_part(const char *text, size_t start, size_t limit)
         }
         return 1;
     }
-    if (!isupper((unsigned char)first)) {
-        return 0;
+    if (!isupper((unsigned char)first) || limit - start == 1) {
+        return isupper((unsigned char)first); /* a single capital letter */
     }
-    for (size_t i = start + 1; i < limit; i++) {
-        if (!is_roman_letter(text[i]) || !is_roman_letter(first)) {
+    for (size_t i = start; i < limit; i++) {
+        if (!is_roman_letter(text[i])) {
             return 0;
         }
     }
