@@ -93,6 +93,10 @@ int build_mono_check_write(build *b);
  * (write: zstd threads for the train files; the bytes do not change). */
 void build_mono_set_threads(build *b, unsigned threads);
 
+/* Makes one worker chain, normalize -> segment -> filter, from the options
+ * build_mono_make parsed (ctx: the build), for mtp_parallel. */
+mtp_status build_mono_worker_chain(void *ctx, mtp_stage **stages, mtp_error *err);
+
 /* What build_mono_make made (NULL when not made); owned by the build. */
 mtp_ingest *build_mono_ingest(build *b);
 mtp_stage *build_mono_stage(build *b, int i);

@@ -440,7 +440,7 @@ static int report_error(build *b, mtp_status st)
 
 /* ---- normalize .. filter on worker threads ------------------------------ */
 
-static mtp_status make_worker_chain(void *ctx, mtp_stage **stages, mtp_error *err)
+mtp_status build_mono_worker_chain(void *ctx, mtp_stage **stages, mtp_error *err)
 {
     const build *b = ctx;
     mtp_status st = mtp_normalize_new(&b->normalize_opts, &stages[0], err);
@@ -465,7 +465,7 @@ static int start_workers(build *b)
     mtp_parallel_options_default(&o);
     o.threads = b->cli.common.threads;
     o.stage_count = ST_DEDUP; /* normalize, segment, filter */
-    o.make_chain = make_worker_chain;
+    o.make_chain = build_mono_worker_chain;
     o.make_ctx = b;
     o.sink = b->links[ST_DEDUP]; /* dedup and write run on the runner's output thread */
     if (b->cli.block_records > 0) {

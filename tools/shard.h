@@ -80,7 +80,7 @@ typedef struct shard_task {
     shard_plan plan;
     char run[SHARD_PATH_CAPACITY]; /* absolute */
     int quiet;
-    unsigned threads; /* --threads: zstd threads for assemble's train files */
+    unsigned threads; /* --threads: map's worker threads, assemble's zstd threads */
 } shard_task;
 
 /* ---- the plan (tools/shard_inputs.c) ----------------------------------- */

@@ -11,10 +11,12 @@
  * cannot be computed gets no tuple: the write task gives it to the dedup
  * stage, which applies its own policy. The four stages' counts go to
  * RUN/map/shard-KKKKK.STAGE.json. (An aligned plan's map is
- * tools/shard_align.c's.)
+ * tools/shard_align.c's.) With task --threads N, normalize -> segment ->
+ * filter run on N worker threads as in build --threads N (blocks in input
+ * order), so the outputs are the same bytes.
  *
- * Memory: the stages' own bounds plus the shard's key tuples, 16 bytes per
- * record after filter (sorted in place).
+ * Memory: the stages' own bounds (per worker chain) plus the shard's key
+ * tuples, 16 bytes per record after filter (sorted in place).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +24,7 @@
 #include <sys/stat.h>
 
 #include "build.h"
+#include "mtprep/parallel.h"
 #include "shard.h"
 
 #define MAP_ZSTD_LEVEL 1
@@ -43,6 +46,8 @@ struct map_run {
     map_link link_ctx[MAP_STAGES];
     mtp_sink links[MAP_STAGES];
     mtp_sink out_sink;
+    mtp_parallel *par; /* normalize..filter on worker threads, or NULL */
+    int par_failed;    /* the failure came out of par */
     mtp_writer *out;
     shard_tuples tuples;
     uint64_t ordinal; /* records written so far */
@@ -99,6 +104,49 @@ static void wire(map_run *m)
     m->out_sink.ctx = m;
 }
 
+static mtp_status emit_to_workers(void *ctx, const mtp_record *rec)
+{
+    map_run *m = ctx;
+    return mtp_parallel_feed(m->par, rec);
+}
+
+/* --threads N > 1: the three stages on N worker chains made as build makes
+ * them; their output reaches out_sink on the runner's output thread. */
+static int start_workers(map_run *m)
+{
+    mtp_parallel_options o;
+    mtp_parallel_options_default(&o);
+    o.threads = m->t->threads;
+    o.stage_count = MAP_STAGES;
+    o.make_chain = build_mono_worker_chain;
+    o.make_ctx = m->b;
+    o.sink = m->out_sink;
+    mtp_error err = {{0}};
+    const mtp_status st = mtp_parallel_new(&o, &m->par, &err);
+    if (st != MTP_OK) {
+        cli_error("task", "map %05u: %s", m->rank, err.message);
+        return cli_exit_code(st);
+    }
+    m->links[0].emit = emit_to_workers;
+    m->links[0].ctx = m;
+    return 0;
+}
+
+/* Drains the workers and gives the stages the merged counts, which the
+ * counts files read. */
+static mtp_status finish_workers(map_run *m, mtp_status st)
+{
+    const mtp_status finished = mtp_parallel_finish(m->par);
+    if (finished != MTP_OK) {
+        m->par_failed = 1;
+        st = st == MTP_OK ? finished : st;
+    }
+    for (int i = 0; i < MAP_STAGES; i++) {
+        *mtp_stage_counts_mut(m->stages[i]) = *mtp_parallel_counts(m->par, (unsigned)i);
+    }
+    return st;
+}
+
 /* ==== inputs ============================================================= */
 
 int shard_check_sizes(const shard_plan *plan, unsigned rank)
@@ -125,8 +173,13 @@ int shard_check_sizes(const shard_plan *plan, unsigned rank)
 /* The first message in pipeline order, as build reports it. */
 static int report_error(map_run *m, mtp_status st)
 {
-    const char *msg =
-        m->error.message[0] ? m->error.message : mtp_ingest_error(build_mono_ingest(m->b));
+    const char *msg = m->error.message;
+    if (msg[0] == '\0' && m->par_failed) {
+        msg = mtp_parallel_error(m->par);
+    }
+    if (msg[0] == '\0') {
+        msg = mtp_ingest_error(build_mono_ingest(m->b));
+    }
     for (int i = 0; i < MAP_STAGES && msg[0] == '\0'; i++) {
         msg = mtp_stage_error(m->stages[i]);
     }
@@ -146,10 +199,13 @@ static int run_pieces(map_run *m)
                                         p->length, p->first_line, p->offset == 0};
         st = mtp_ingest_range(ing, &piece, &m->links[0]);
         if (st != MTP_OK) {
-            return report_error(m, st);
+            break;
         }
     }
-    for (int i = 0; i < MAP_STAGES && st == MTP_OK; i++) {
+    if (m->par != NULL) {
+        st = finish_workers(m, st); /* the chains finished after every block */
+    }
+    for (int i = 0; m->par == NULL && i < MAP_STAGES && st == MTP_OK; i++) {
         st = mtp_stage_finish(m->stages[i], i + 1 < MAP_STAGES ? &m->links[i + 1] : &m->out_sink);
     }
     return st == MTP_OK ? 0 : report_error(m, st);
@@ -230,6 +286,7 @@ static int finish_outputs(map_run *m)
 
 static void release(map_run *m)
 {
+    mtp_parallel_free(m->par); /* first: its threads may write the output */
     mtp_writer_free(m->out);
     shard_tuples_release(&m->tuples);
     mtp_key_scratch_release(&m->scratch);
@@ -259,6 +316,7 @@ int shard_task_map(shard_task *t, unsigned rank)
         shard_output first;
         rc = open_output(&m, &first);
     }
+    rc = rc == 0 && t->threads > 1 ? start_workers(&m) : rc;
     rc = rc == 0 ? run_pieces(&m) : rc;
     rc = rc == 0 ? finish_outputs(&m) : rc;
     release(&m);

@@ -81,7 +81,7 @@ expect_exit 1 "$tools/slurm/submit.sh" "$work" --mtprep "$MTPREP"
 grep -q "$work/plan.json" "$work/stderr" || fail "no plan: message does not name plan.json"
 
 # A clean 4-shard run: map needs two arrays (MaxArraySize 3), the corpus equals
-# the reference, and with --cpus 2 assemble compresses on 2 threads.
+# the reference, and with --cpus 2 map and assemble run on 2 threads.
 "$MTPREP" plan --shards 4 --partitions 3 --out "$work/clean" --run "$work/run.clean" "$recipe" > /dev/null
 submit clean "$work/run.clean" --mtprep "$MTPREP" --max-parallel 4 --cpus 2 --wait || {
     cat "$work/clean.err" >&2
@@ -92,7 +92,9 @@ same_corpus "$work/ref" "$work/clean"
 [ -s "$work/run.clean/slurm/map.001.sbatch" ] || fail "no batch script kept in RUN/slurm"
 grep -q ' task --threads 2 assemble ' "$work/run.clean/slurm/assemble.001.sbatch" ||
     fail "--cpus 2: assemble does not compress on 2 threads"
-! grep -q -- '--threads' "$work/run.clean/slurm/map.001.sbatch" || fail "--threads given to map"
+grep -q ' task --threads 2 map ' "$work/run.clean/slurm/map.001.sbatch" ||
+    fail "--cpus 2: map does not run on 2 threads"
+! grep -q -- '--threads' "$work/run.clean/slurm/reduce.001.sbatch" || fail "--threads given to reduce"
 set -- "$work/run.clean/logs/slurm/mtprep-run.clean-assemble-"*
 [ -s "$1" ] || fail "no assemble log in RUN/logs/slurm"
 

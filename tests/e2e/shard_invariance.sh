@@ -3,8 +3,8 @@
 # `mtprep build` byte for byte -- every file, MANIFEST.json and SHA256SUMS
 # included -- for N = 1, 2, 4, 7 shards and P = 1, 3 partitions, with the
 # tasks of each stage run in a scrambled order, from another directory than
-# the one the plan was made in (the recipe's relative paths still hold), and
-# assemble compressing on N zstd threads.
+# the one the plan was made in (the recipe's relative paths still hold), map
+# on P worker threads and assemble compressing on N zstd threads.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -20,7 +20,9 @@ for n in 1 2 4 7; do
         "$MTPREP" plan -q --shards "$n" --partitions "$p" --out "$out" --run "$run" "$recipe"
         (
             cd "$work" # tasks go to the plan's directory themselves
-            for k in $(ranks "$n" rev); do "$MTPREP" task -q map "$run" "$k"; done
+            for k in $(ranks "$n" rev); do
+                "$MTPREP" task -q --threads "$p" map "$run" "$k"
+            done
             for k in $(ranks "$p" odd); do "$MTPREP" task -q reduce "$run" "$k"; done
             for k in $(ranks "$n" odd); do "$MTPREP" task -q write "$run" "$k"; done
             "$MTPREP" task -q --threads "$n" assemble "$run" 0

@@ -21,11 +21,12 @@ test-ratio = 0.05
 RECIPE
 "$MTPREP" build -q "$work/news.recipe"
 
-# run_all RUN N P: every task, maps and writes last rank first; assemble
-# compresses on P zstd threads (the bytes must not change).
+# run_all RUN N P: every task, maps and writes last rank first; map runs on
+# P worker threads and assemble compresses on P zstd threads (the bytes must
+# not change).
 run_all() {
     k=$(($2 - 1))
-    while [ "$k" -ge 0 ]; do "$MTPREP" task -q map "$1" "$k"; k=$((k - 1)); done
+    while [ "$k" -ge 0 ]; do "$MTPREP" task -q --threads "$3" map "$1" "$k"; k=$((k - 1)); done
     k=$(($3 - 1))
     while [ "$k" -ge 0 ]; do "$MTPREP" task -q reduce "$1" "$k"; k=$((k - 1)); done
     k=$(($2 - 1))

@@ -40,7 +40,7 @@ Prints one line 'STAGE JOBID RANKS' per submitted array on stdout.
 Options:
   --partition P       sbatch --partition
   --time T            sbatch --time (per task)
-  --cpus C            sbatch --cpus-per-task; assemble compresses on C threads
+  --cpus C            sbatch --cpus-per-task; map and assemble tasks use C threads
   --mem M             sbatch --mem (per task)
   --max-parallel W    at most W tasks of an array at once (--array=...%W)
   --mtprep PATH       mtprep binary, same path on every node (default:
@@ -173,10 +173,13 @@ exec $(printf %q "$mtprep") task $(task_threads "$1")$1 $(printf %q "$run") "\$r
 EOF
 }
 
-# task_threads STAGE: "--threads C " for assemble when --cpus C is given (its
-# train files compress on C threads, same bytes), else nothing.
+# task_threads STAGE: "--threads C " for map and assemble when --cpus C is
+# given (map's stages on C worker threads, assemble's train files on C zstd
+# threads; the same bytes), else nothing.
 task_threads() {
-    [ "$1" != assemble ] || [ -z "$cpus" ] || printf -- '--threads %s ' "$cpus"
+    case $1 in
+    map | assemble) [ -z "$cpus" ] || printf -- '--threads %s ' "$cpus" ;;
+    esac
 }
 
 # sbatch_common STAGE: fills the array `opts` with the options of every chunk of STAGE.
