@@ -10,10 +10,12 @@
 #include "mtprep/alloc.h"
 
 struct mtp_recipe {
-    char *text;               /* as read, NUL-terminated */
-    char *scratch;            /* copy of text, cut into NUL-terminated pieces */
+    char *text;    /* as read, NUL-terminated */
+    char *scratch; /* copy of text, cut into NUL-terminated pieces */
     mtp_recipe_entry *entries;
     size_t count, capacity;
+    const char **sections; /* every header, in file order (pieces of scratch) */
+    size_t section_count, section_capacity;
 };
 
 static int is_space(char c)
@@ -38,7 +40,8 @@ static int valid_name(const char *s)
         return 0;
     }
     for (; *s != '\0'; s++) {
-        const int ok = (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_';
+        const int ok =
+            (*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '-' || *s == '_';
         if (!ok) {
             return 0;
         }
@@ -66,6 +69,21 @@ static mtp_status add_entry(mtp_recipe *r, const char *section, const char *key,
     return MTP_OK;
 }
 
+static mtp_status add_section(mtp_recipe *r, const char *section)
+{
+    if (r->section_count == r->section_capacity) {
+        const size_t capacity = r->section_capacity ? r->section_capacity * 2 : 8;
+        const char **grown = mtp_realloc(r->sections, capacity * sizeof *grown);
+        if (grown == NULL) {
+            return MTP_ERR_NOMEM;
+        }
+        r->sections = grown;
+        r->section_capacity = capacity;
+    }
+    r->sections[r->section_count++] = section;
+    return MTP_OK;
+}
+
 /* Parses one line held in [start, end), NUL-terminating its pieces in place. */
 static mtp_status parse_line(mtp_recipe *r, char *start, char *end, unsigned line,
                              const char **section, const char *name, mtp_error *err)
@@ -76,16 +94,20 @@ static mtp_status parse_line(mtp_recipe *r, char *start, char *end, unsigned lin
     }
     if (*start == '[') {
         if (end[-1] != ']') {
-            return mtp_error_set(err, MTP_ERR_INPUT, "%s:%u: section header without ']'", name, line);
+            return mtp_error_set(err, MTP_ERR_INPUT, "%s:%u: section header without ']'", name,
+                                 line);
         }
         char *s = start + 1, *e = end - 1;
         trim(&s, &e);
         *e = '\0';
         if (!valid_name(s)) {
-            return mtp_error_set(err, MTP_ERR_INPUT, "%s:%u: invalid section name '%s'", name, line, s);
+            return mtp_error_set(err, MTP_ERR_INPUT, "%s:%u: invalid section name '%s'", name, line,
+                                 s);
         }
         *section = s;
-        return MTP_OK;
+        return add_section(r, s) == MTP_OK
+                   ? MTP_OK
+                   : mtp_error_set(err, MTP_ERR_NOMEM, "%s: out of memory", name);
     }
     char *eq = memchr(start, '=', (size_t)(end - start));
     if (eq == NULL) {
@@ -183,6 +205,16 @@ const char *mtp_recipe_text(const mtp_recipe *recipe)
     return recipe->text;
 }
 
+int mtp_recipe_has_section(const mtp_recipe *recipe, const char *section)
+{
+    for (size_t i = 0; i < recipe->section_count; i++) {
+        if (strcmp(recipe->sections[i], section) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 void mtp_recipe_free(mtp_recipe *recipe)
 {
     if (recipe == NULL) {
@@ -191,5 +223,6 @@ void mtp_recipe_free(mtp_recipe *recipe)
     mtp_free(recipe->text);
     mtp_free(recipe->scratch);
     mtp_free(recipe->entries);
+    mtp_free(recipe->sections);
     mtp_free(recipe);
 }

@@ -37,8 +37,8 @@ typedef struct mtp_recipe mtp_recipe;
 typedef struct mtp_recipe_entry {
     const char *section; /* "build", "normalize", ... */
     const char *key;
-    const char *value;   /* "" for a flag */
-    unsigned line;       /* 1-based line in the file */
+    const char *value; /* "" for a flag */
+    unsigned line;     /* 1-based line in the file */
 } mtp_recipe_entry;
 
 /* Loads and parses `path`. Errors name the file and line in *err:
@@ -51,6 +51,10 @@ mtp_status mtp_recipe_parse(const char *name, const char *text, size_t len, mtp_
 
 size_t mtp_recipe_entry_count(const mtp_recipe *recipe);
 const mtp_recipe_entry *mtp_recipe_entry_at(const mtp_recipe *recipe, size_t index);
+
+/* Whether a [section] header appears, with entries or none (a section whose
+ * presence alone means something, such as [dedup_docs]). */
+int mtp_recipe_has_section(const mtp_recipe *recipe, const char *section);
 
 /* The recipe's text exactly as read (NUL-terminated), for the manifest. */
 const char *mtp_recipe_text(const mtp_recipe *recipe);

@@ -23,7 +23,8 @@ static void expect_error(const char *text, const char *message)
 static void entries_in_file_order(void **state)
 {
     (void)state;
-    mtp_recipe *r = parse_ok("# c\n[build]\ninput = a\ninput = b \n\n[normalize]\n; c\nform=nfkc\nno-punct =\n");
+    mtp_recipe *r = parse_ok(
+        "# c\n[build]\ninput = a\ninput = b \n\n[normalize]\n; c\nform=nfkc\nno-punct =\n");
     assert_int_equal(mtp_recipe_entry_count(r), 4);
     const mtp_recipe_entry *e = mtp_recipe_entry_at(r, 1);
     assert_string_equal(e->section, "build");
@@ -46,6 +47,17 @@ static void text_is_kept_verbatim(void **state)
     mtp_recipe *r = parse_ok(text);
     assert_string_equal(mtp_recipe_text(r), text);
     assert_string_equal(mtp_recipe_entry_at(r, 0)->value, "x");
+    mtp_recipe_free(r);
+}
+
+static void empty_sections_are_present(void **state)
+{
+    (void)state;
+    mtp_recipe *r = parse_ok("[build]\ninput = a\n[dedup_docs]\n\n[write]\nlevel = 3\n");
+    assert_int_equal(mtp_recipe_entry_count(r), 2);
+    assert_true(mtp_recipe_has_section(r, "dedup_docs"));
+    assert_true(mtp_recipe_has_section(r, "write"));
+    assert_false(mtp_recipe_has_section(r, "dedup"));
     mtp_recipe_free(r);
 }
 
@@ -95,6 +107,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(entries_in_file_order),
         cmocka_unit_test(text_is_kept_verbatim),
+        cmocka_unit_test(empty_sections_are_present),
         cmocka_unit_test(entry_before_section),
         cmocka_unit_test(unclosed_section),
         cmocka_unit_test(line_without_equals),
