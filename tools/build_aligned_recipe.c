@@ -171,6 +171,12 @@ static void start_all_args(aligned *a)
  * options come later on its argv and win. */
 int aligned_collect_stage_sections(aligned *a)
 {
+    if (mtp_recipe_has_section(a->recipe, "dedup_docs")) {
+        return cli_usage_error("build",
+                               "%s: [dedup_docs] takes monolingual recipes; near-duplicate "
+                               "documents of an aligned corpus are not supported yet",
+                               a->cli->recipe_path);
+    }
     start_all_args(a);
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < mtp_recipe_entry_count(a->recipe); i++) {

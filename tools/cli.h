@@ -152,6 +152,8 @@ int cli_parse_normalize(int argc, char **argv, cli_common *common, mtp_normalize
 int cli_parse_segment(int argc, char **argv, cli_common *common, mtp_segment_options *opts);
 int cli_parse_filter(int argc, char **argv, cli_common *common, mtp_filter_options *opts);
 int cli_parse_dedup(int argc, char **argv, cli_common *common, mtp_dedup_options *opts);
+/* dedup --docs's options (argv holds --docs): build's [dedup_docs] section. */
+int cli_parse_dedup_docs(int argc, char **argv, cli_common *common, mtp_dedup_docs_options *opts);
 int cli_parse_write(int argc, char **argv, cli_common *common, mtp_write_options *opts);
 /* align also checks its two positional inputs SRC and TGT (optind is left at SRC). */
 int cli_parse_align(int argc, char **argv, cli_common *common, mtp_align_options *opts);

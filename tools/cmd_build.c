@@ -33,6 +33,10 @@
 #define OPTION_POOL 2048 /* "--key" strings of one recipe */
 
 enum { ST_NORMALIZE, ST_SEGMENT, ST_FILTER, ST_DEDUP, ST_WRITE, ST_COUNT };
+
+/* The optional section of near-duplicate documents (dedup --docs), run
+ * between filter and dedup when present. */
+#define DOCS_SECTION "dedup_docs"
 static const char *const stage_names[ST_COUNT] = {"normalize", "segment", "filter", "dedup",
                                                   "write"};
 
@@ -48,7 +52,12 @@ typedef struct build {
     mtp_ingest *ingest;
     mtp_stage *stages[ST_COUNT];
     mtp_sink links[ST_COUNT];             /* links[i] feeds stages[i] */
-    mtp_counts upstream[ST_COUNT];        /* ingest + stages before write */
+    build_args docs_args;                 /* [dedup_docs]: dedup --docs between filter and dedup */
+    int has_docs;                         /* the recipe has a [dedup_docs] section */
+    mtp_dedup_docs_options docs_opts;     /* borrowed by the stage */
+    mtp_stage *docs;                      /* its stage, or NULL */
+    mtp_sink docs_link;                   /* feeds docs */
+    mtp_counts upstream[ST_COUNT + 1];    /* ingest, the stages before write (docs too) */
     mtp_normalize_options normalize_opts; /* parsed once; worker chains are made from them */
     mtp_segment_options segment_opts;
     mtp_filter_options filter_opts;
@@ -66,7 +75,8 @@ static const char usage[] =
     "'key = value' lines are that stage's command-line options (--key value; an\n"
     "empty value is a flag). The corpus equals the one the piped stages write with\n"
     "the same options; the recipe text and every stage's counts go into MANIFEST.json.\n"
-    "Missing parent directories of the output are created.\n"
+    "Missing parent directories of the output are created. A [dedup_docs] section\n"
+    "(dedup --docs's options) drops near-duplicate documents between filter and dedup.\n"
     "\n"
     "Aligned build: when [build] has tgt-input (target side, repeatable) besides\n"
     "input (source side), each side runs ingest -> normalize -> segment --lang\n"
@@ -216,6 +226,9 @@ static int collect_entries(build *b)
     for (int i = 0; i < ST_COUNT; i++) {
         build_start_args(&b->cli, &b->args[i], stage_names[i]);
     }
+    build_start_args(&b->cli, &b->docs_args, "dedup");
+    build_push_arg(&b->docs_args, "--docs");
+    b->has_docs = mtp_recipe_has_section(b->recipe, DOCS_SECTION);
     for (size_t i = 0; i < mtp_recipe_entry_count(b->recipe); i++) {
         const mtp_recipe_entry *e = mtp_recipe_entry_at(b->recipe, i);
         int rc = 0;
@@ -223,6 +236,8 @@ static int collect_entries(build *b)
             rc = take_build_entry(b, e);
         } else if (strcmp(e->section, "ingest") == 0) {
             rc = build_push_option(&b->cli, &b->ingest_args, e);
+        } else if (strcmp(e->section, DOCS_SECTION) == 0) {
+            rc = build_push_option(&b->cli, &b->docs_args, e);
         } else if (stage_index(e->section) >= 0) {
             rc = build_push_option(&b->cli, &b->args[stage_index(e->section)], e);
         } else {
@@ -364,7 +379,7 @@ static int make_stage(build *b, int i, cli_common *common)
         if ((rc = cli_parse_write(a->argc, a->argv, common, &o)) == 0) {
             o.threads = b->cli.common.threads; /* zstd threads for train: same bytes */
             o.upstream = b->upstream;
-            o.upstream_count = ST_COUNT; /* ingest + the four stages before write */
+            o.upstream_count = ST_COUNT + (b->has_docs ? 1 : 0); /* ingest + the stages before */
             o.recipe_text = mtp_recipe_text(b->recipe);
             st = mtp_write_new(&o, &b->stages[i], &err);
         }
@@ -378,6 +393,24 @@ static int make_stage(build *b, int i, cli_common *common)
     return st == MTP_OK ? 0 : build_make_failed(stage_names[i], st, &err);
 }
 
+/* The [dedup_docs] stage, when the recipe has the section. */
+static int make_docs(build *b)
+{
+    if (!b->has_docs) {
+        return 0;
+    }
+    cli_common common;
+    cli_getopt_reset();
+    int rc = cli_parse_dedup_docs(b->docs_args.argc, b->docs_args.argv, &common, &b->docs_opts);
+    rc = build_check_parsed(DOCS_SECTION, rc, &b->docs_args, &common);
+    if (rc != 0) {
+        return rc;
+    }
+    mtp_error err = {{0}};
+    const mtp_status st = mtp_dedup_docs_new(&b->docs_opts, &b->docs, &err);
+    return st == MTP_OK ? 0 : build_make_failed(DOCS_SECTION, st, &err);
+}
+
 static int make_all(build *b)
 {
     int rc = make_ingest(b);
@@ -386,7 +419,7 @@ static int make_all(build *b)
         cli_common_default(&common);
         rc = make_stage(b, i, &common);
     }
-    return rc;
+    return rc == 0 ? make_docs(b) : rc;
 }
 
 /* ---- running ----------------------------------------------------------- */
@@ -399,12 +432,27 @@ typedef struct link_ctx {
 
 static link_ctx link_ctxs[ST_COUNT];
 
+/* Where stage i's output goes: the next stage, with the [dedup_docs] stage
+ * between filter and dedup when there is one. */
+static const mtp_sink *next_sink(const build *b, int i)
+{
+    if (i == ST_FILTER && b->docs != NULL) {
+        return &b->docs_link;
+    }
+    return i + 1 < ST_COUNT ? &b->links[i + 1] : NULL;
+}
+
 static mtp_status emit_to_stage(void *ctx, const mtp_record *rec)
 {
     const link_ctx *l = ctx;
     build *b = l->b;
-    const mtp_sink *next = l->index + 1 < ST_COUNT ? &b->links[l->index + 1] : NULL;
-    return mtp_stage_feed(b->stages[l->index], rec, next);
+    return mtp_stage_feed(b->stages[l->index], rec, next_sink(b, l->index));
+}
+
+static mtp_status emit_to_docs(void *ctx, const mtp_record *rec)
+{
+    build *b = ctx;
+    return mtp_stage_feed(b->docs, rec, &b->links[ST_DEDUP]);
 }
 
 static void wire_links(build *b)
@@ -415,13 +463,19 @@ static void wire_links(build *b)
         b->links[i].emit = emit_to_stage;
         b->links[i].ctx = &link_ctxs[i];
     }
+    b->docs_link.emit = emit_to_docs;
+    b->docs_link.ctx = b;
 }
 
 static void snapshot_upstream(build *b)
 {
-    b->upstream[0] = *mtp_ingest_counts(b->ingest);
+    size_t n = 0;
+    b->upstream[n++] = *mtp_ingest_counts(b->ingest);
     for (int i = 0; i < ST_WRITE; i++) {
-        b->upstream[i + 1] = *mtp_stage_counts(b->stages[i]);
+        if (i == ST_DEDUP && b->docs != NULL) {
+            b->upstream[n++] = *mtp_stage_counts(b->docs);
+        }
+        b->upstream[n++] = *mtp_stage_counts(b->stages[i]);
     }
 }
 
@@ -432,7 +486,10 @@ static int report_error(build *b, mtp_status st)
 {
     const char *msg = b->par_failed ? mtp_parallel_error(b->par) : mtp_ingest_error(b->ingest);
     for (int i = b->par_failed ? ST_DEDUP : 0; i < ST_COUNT && msg[0] == '\0'; i++) {
-        msg = mtp_stage_error(b->stages[i]);
+        if (i == ST_DEDUP && b->docs != NULL) {
+            msg = mtp_stage_error(b->docs);
+        }
+        msg = msg[0] == '\0' ? mtp_stage_error(b->stages[i]) : msg;
     }
     cli_error("build", "%s", msg[0] ? msg : mtp_status_str(st));
     return cli_exit_code(st);
@@ -467,7 +524,7 @@ static int start_workers(build *b)
     o.stage_count = ST_DEDUP; /* normalize, segment, filter */
     o.make_chain = build_mono_worker_chain;
     o.make_ctx = b;
-    o.sink = b->links[ST_DEDUP]; /* dedup and write run on the runner's output thread */
+    o.sink = *next_sink(b, ST_FILTER); /* the rest runs on the runner's output thread */
     if (b->cli.block_records > 0) {
         o.block_records = b->cli.block_records;
     }
@@ -514,11 +571,13 @@ static int run_chain(build *b)
         st = finish_workers(b, st);
     }
     for (int i = first; i < ST_COUNT && st == MTP_OK; i++) {
+        if (i == ST_DEDUP && b->docs != NULL) {
+            st = mtp_stage_finish(b->docs, &b->links[ST_DEDUP]);
+        }
         if (i == ST_WRITE) {
             snapshot_upstream(b);
         }
-        const mtp_sink *next = i + 1 < ST_COUNT ? &b->links[i + 1] : NULL;
-        st = mtp_stage_finish(b->stages[i], next);
+        st = st == MTP_OK ? mtp_stage_finish(b->stages[i], next_sink(b, i)) : st;
     }
     if (st != MTP_OK) {
         return report_error(b, st);
@@ -533,6 +592,9 @@ static void print_summaries(const build *b)
     }
     mtp_counts_print_summary(mtp_ingest_counts(b->ingest), stderr);
     for (int i = 0; i < ST_COUNT; i++) {
+        if (i == ST_DEDUP && b->docs != NULL) {
+            mtp_counts_print_summary(mtp_stage_counts(b->docs), stderr);
+        }
         mtp_counts_print_summary(mtp_stage_counts(b->stages[i]), stderr);
     }
     fprintf(stderr, "mtprep build: corpus written to %s\n", b->output);
@@ -541,6 +603,7 @@ static void print_summaries(const build *b)
 static void release(build *b)
 {
     mtp_parallel_free(b->par); /* first: its threads may feed dedup */
+    mtp_stage_free(b->docs);
     for (int i = 0; i < ST_COUNT; i++) {
         mtp_stage_free(b->stages[i]);
     }

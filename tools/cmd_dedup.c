@@ -214,9 +214,25 @@ int cli_parse_dedup(int argc, char **argv, cli_common *common, mtp_dedup_options
         return rc;
     }
     if (o.docs) {
-        return cli_usage_error("dedup", "--docs is not available through recipes yet");
+        return cli_usage_error("dedup",
+                               "'docs' does not belong in [dedup]: near-duplicate documents "
+                               "have their own section, [dedup_docs]");
     }
     *opts = o.units;
+    return 0;
+}
+
+int cli_parse_dedup_docs(int argc, char **argv, cli_common *common, mtp_dedup_docs_options *opts)
+{
+    dedup_cli o;
+    const int rc = parse_dedup(argc, argv, common, &o);
+    if (rc != 0) {
+        return rc;
+    }
+    if (!o.docs) {
+        return cli_usage_error("dedup", "near-duplicate documents need --docs");
+    }
+    *opts = o.doc;
     return 0;
 }
 

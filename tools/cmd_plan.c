@@ -49,7 +49,8 @@ static const char usage[] =
     "                         markers are removed); the same plan again keeps them\n"
     "  -q, --quiet            no summary lines\n"
     "      --help             this help\n"
-    "Input from stdin is refused, and so is an input that cannot be read.\n";
+    "Input from stdin is refused, and so is an input that cannot be read, and a\n"
+    "recipe with [dedup_docs] (near-duplicate documents need one process).\n";
 
 enum { OPT_RUN = CLI_OPT_FIRST_STAGE_OPTION, OPT_SHARDS, OPT_PARTITIONS, OPT_OUT, OPT_FORCE };
 
@@ -221,6 +222,13 @@ static int make_plan(const plan_cli *c, shard_plan *plan)
     if (st != MTP_OK) {
         cli_error("plan", "%s", err.message);
         return cli_exit_code(st);
+    }
+    if (mtp_recipe_has_section(recipe, "dedup_docs")) {
+        mtp_recipe_free(recipe);
+        return cli_usage_error("plan",
+                               "%s: [dedup_docs] compares every document with every other, "
+                               "which a sharded run cannot do yet; build it with mtprep build",
+                               c->recipe_path);
     }
     int rc = build_recipe_is_aligned(recipe) ? plan_aligned(c, recipe, plan)
                                              : plan_mono(c, recipe, plan);
