@@ -242,7 +242,7 @@ int aligned_make_tail_stage(aligned *a, int t)
         rc = cli_parse_write(args->argc, args->argv, &common, &o);
         o.threads = a->cli->common.threads; /* zstd threads for train: same bytes */
         o.upstream = a->upstream;
-        o.upstream_count = UPSTREAM_COUNT;
+        o.upstream_count = UPSTREAM_COUNT + (a->has_docs ? 1 : 0);
         o.recipe_text = mtp_recipe_text(a->recipe);
         st = rc == 0 ? mtp_write_new(&o, &a->tail[t], &err) : MTP_OK;
     }
@@ -250,6 +250,24 @@ int aligned_make_tail_stage(aligned *a, int t)
         return rc;
     }
     return st == MTP_OK ? 0 : build_make_failed(aligned_tail_names[t], st, &err);
+}
+
+/* The [dedup_docs] stage, when the recipe has the section. */
+static int make_docs(aligned *a)
+{
+    if (!a->has_docs) {
+        return 0;
+    }
+    cli_common common;
+    cli_getopt_reset();
+    int rc = cli_parse_dedup_docs(a->docs_args.argc, a->docs_args.argv, &common, &a->docs_opts);
+    rc = build_check_parsed(DOCS_SECTION, rc, &a->docs_args, &common);
+    if (rc != 0) {
+        return rc;
+    }
+    mtp_error err = {{0}};
+    const mtp_status st = mtp_dedup_docs_new(&a->docs_opts, &a->docs, &err);
+    return st == MTP_OK ? 0 : build_make_failed(DOCS_SECTION, st, &err);
 }
 
 static int make_all(aligned *a)
@@ -264,7 +282,7 @@ static int make_all(aligned *a)
     for (int t = 0; t < T_COUNT && rc == 0; t++) {
         rc = aligned_make_tail_stage(a, t);
     }
-    return rc;
+    return rc == 0 ? make_docs(a) : rc;
 }
 
 /* ---- one side: ingest -> normalize -> segment -> spool ------------------ */
@@ -384,10 +402,22 @@ int aligned_run_side(const aligned *a, side *s, const char *spool_path)
 
 /* ---- align -> filter -> dedup -> write ---------------------------------- */
 
+/* Where filter's output goes: dedup, through dedup_docs when there is one. */
+static const mtp_sink *after_filter(const aligned *a)
+{
+    return a->docs != NULL ? &a->to_docs : &a->to_dedup;
+}
+
 static mtp_status to_filter(void *ctx, const mtp_record *rec)
 {
     aligned *a = ctx;
-    return mtp_stage_feed(a->tail[T_FILTER], rec, &a->to_dedup);
+    return mtp_stage_feed(a->tail[T_FILTER], rec, after_filter(a));
+}
+
+static mtp_status to_docs(void *ctx, const mtp_record *rec)
+{
+    aligned *a = ctx;
+    return mtp_stage_feed(a->docs, rec, &a->to_dedup);
 }
 
 static mtp_status to_filter_workers(void *ctx, const mtp_record *rec)
@@ -422,7 +452,7 @@ static mtp_status start_filter_workers(aligned *a, mtp_error *err)
     o.stage_count = 1;
     o.make_chain = make_filter_chain;
     o.make_ctx = a;
-    o.sink = a->to_dedup; /* dedup and write run on the runner's output thread */
+    o.sink = *after_filter(a); /* the rest runs on the runner's output thread */
     if (a->cli->block_records > 0) {
         o.block_records = a->cli->block_records;
     }
@@ -468,8 +498,12 @@ static void snapshot_upstream(aligned *a)
     }
     a->upstream[n++] = *mtp_aligner_counts(a->aligner);
     for (int t = 0; t < T_WRITE; t++) {
+        if (t == T_DEDUP && a->docs != NULL) {
+            a->upstream[n++] = *mtp_stage_counts(a->docs);
+        }
         a->upstream[n++] = *mtp_stage_counts(a->tail[t]);
     }
+    a->upstream_used = n;
 }
 
 static mtp_status finish_tail(aligned *a, mtp_status st)
@@ -483,11 +517,14 @@ static mtp_status finish_tail(aligned *a, mtp_status st)
         *mtp_stage_counts_mut(a->tail[T_FILTER]) = *mtp_parallel_counts(a->filter_par, 0);
     }
     for (int t = a->filter_par != NULL ? T_DEDUP : T_FILTER; t < T_COUNT && st == MTP_OK; t++) {
+        if (t == T_DEDUP && a->docs != NULL) {
+            st = mtp_stage_finish(a->docs, &a->to_dedup);
+        }
         if (t == T_WRITE) {
             snapshot_upstream(a);
         }
-        const mtp_sink *next = t == T_FILTER ? &a->to_dedup : t == T_DEDUP ? &a->to_write : NULL;
-        st = mtp_stage_finish(a->tail[t], next);
+        const mtp_sink *next = t == T_FILTER ? after_filter(a) : t == T_DEDUP ? &a->to_write : NULL;
+        st = st == MTP_OK ? mtp_stage_finish(a->tail[t], next) : st;
     }
     return st;
 }
@@ -500,7 +537,10 @@ static int report_tail_error(const aligned *a, mtp_status st, const mtp_error *e
         msg = mtp_parallel_error(a->filter_par);
     }
     for (int t = 0; t < T_COUNT && msg[0] == '\0'; t++) {
-        msg = mtp_stage_error(a->tail[t]);
+        if (t == T_DEDUP && a->docs != NULL) {
+            msg = mtp_stage_error(a->docs);
+        }
+        msg = msg[0] == '\0' ? mtp_stage_error(a->tail[t]) : msg;
     }
     cli_error("build", "%s", msg[0] != '\0' ? msg : mtp_status_str(st));
     return cli_exit_code(st);
@@ -510,6 +550,7 @@ static int run_tail(aligned *a)
 {
     mtp_error err = {{0}};
     a->to_filter = (mtp_sink){to_filter, a};
+    a->to_docs = (mtp_sink){to_docs, a};
     a->to_dedup = (mtp_sink){to_dedup, a};
     a->to_write = (mtp_sink){to_write, a};
     mtp_status st = MTP_OK;
@@ -530,7 +571,7 @@ static void print_summaries(const aligned *a)
     if (a->cli->common.verbosity == 0) {
         return;
     }
-    for (size_t i = 0; i < UPSTREAM_COUNT; i++) {
+    for (size_t i = 0; i < a->upstream_used; i++) {
         mtp_counts_print_summary(&a->upstream[i], stderr);
     }
     mtp_counts_print_summary(mtp_stage_counts(a->tail[T_WRITE]), stderr);
@@ -549,6 +590,7 @@ static int run_all(aligned *a)
 void aligned_release(aligned *a)
 {
     mtp_parallel_free(a->filter_par); /* before the stages its output thread feeds */
+    mtp_stage_free(a->docs);
     for (int t = 0; t < T_COUNT; t++) {
         mtp_stage_free(a->tail[t]);
     }

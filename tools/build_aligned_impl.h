@@ -20,7 +20,12 @@ enum { T_FILTER, T_DEDUP, T_WRITE, T_COUNT };
 extern const char *const aligned_front_names[F_COUNT];
 extern const char *const aligned_tail_names[T_COUNT];
 
-/* Manifest counts: the front stages of both sides, align, filter, dedup. */
+/* The optional section of near-duplicate documents (dedup --docs), run
+ * between filter and dedup when present. */
+#define DOCS_SECTION "dedup_docs"
+
+/* Manifest counts: the front stages of both sides, align, filter, dedup
+ * (and dedup_docs before dedup when the recipe has [dedup_docs]). */
 #define UPSTREAM_COUNT (SIDE_COUNT * F_COUNT + 1 + T_WRITE)
 
 typedef struct side {
@@ -54,10 +59,15 @@ typedef struct aligned {
     mtp_filter_options filter_opts;
     mtp_dedup_options dedup_opts; /* sharded tasks key pairs with it */
     mtp_stage *tail[T_COUNT];
-    mtp_parallel *filter_par; /* filter on worker threads, or NULL */
+    build_args docs_args;             /* [dedup_docs]: dedup --docs between filter and dedup */
+    int has_docs;                     /* the recipe has the section */
+    mtp_dedup_docs_options docs_opts; /* borrowed by the stage */
+    mtp_stage *docs;                  /* its stage, or NULL */
+    mtp_parallel *filter_par;         /* filter on worker threads, or NULL */
     int filter_par_failed;
-    mtp_sink to_filter, to_dedup, to_write;
-    mtp_counts upstream[UPSTREAM_COUNT];
+    mtp_sink to_filter, to_docs, to_dedup, to_write;
+    mtp_counts upstream[UPSTREAM_COUNT + 1]; /* + dedup_docs when present */
+    size_t upstream_used;
 } aligned;
 
 /* ---- reading the recipe (build_aligned_recipe.c) ------------------------- */

@@ -141,9 +141,12 @@ static int take_stage_entry(aligned *a, const mtp_recipe_entry *e, int pass)
     if (tail_index(e->section) >= 0) {
         return build_push_option(cli, &a->tail_args[tail_index(e->section)], e);
     }
+    if (strcmp(e->section, DOCS_SECTION) == 0) {
+        return build_push_option(cli, &a->docs_args, e);
+    }
     return cli_usage_error("build",
                            "%s:%u: unknown section [%s] (build, ingest, normalize, segment, "
-                           "their -%s and -%s variants, align, filter, dedup, write)",
+                           "their -%s and -%s variants, align, filter, dedup_docs, dedup, write)",
                            cli->recipe_path, e->line, e->section, a->sides[SIDE_SRC].lang,
                            a->sides[SIDE_TGT].lang);
 }
@@ -165,18 +168,15 @@ static void start_all_args(aligned *a)
     for (int t = 0; t < T_COUNT; t++) {
         build_start_args(a->cli, &a->tail_args[t], aligned_tail_names[t]);
     }
+    build_start_args(a->cli, &a->docs_args, "dedup");
+    build_push_arg(&a->docs_args, "--docs");
 }
 
 /* Shared sections first, then the per-side ones, so that a side's own
  * options come later on its argv and win. */
 int aligned_collect_stage_sections(aligned *a)
 {
-    if (mtp_recipe_has_section(a->recipe, "dedup_docs")) {
-        return cli_usage_error("build",
-                               "%s: [dedup_docs] takes monolingual recipes; near-duplicate "
-                               "documents of an aligned corpus are not supported yet",
-                               a->cli->recipe_path);
-    }
+    a->has_docs = mtp_recipe_has_section(a->recipe, DOCS_SECTION);
     start_all_args(a);
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < mtp_recipe_entry_count(a->recipe); i++) {

@@ -1,10 +1,10 @@
 #!/bin/sh
 # A recipe's [dedup_docs] section drops near-duplicate documents between
 # filter and dedup, as `mtprep dedup --docs` does in a pipe: the same corpus
-# files as the pipe, its counts in the manifest, the same bytes on 1 and 2
-# threads. Without the section nothing changes. Where it cannot run yet it is
-# refused, naming what to do: a sharded plan, an aligned recipe; and 'docs'
-# in [dedup] points to the section.
+# files as the pipe, monolingual and aligned, its counts in the manifest, the
+# same bytes on 1 and 2 threads. Without the section nothing changes. A
+# sharded plan refuses it, naming mtprep build; 'docs' in [dedup] points to
+# the section.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -74,12 +74,43 @@ same_corpus "$work/built" "$work/threads" "--threads 2"
 expect_exit 2 "$MTPREP" plan --run "$work/run" "$work/docs.recipe"
 grep -q 'dedup_docs.*mtprep build' "$work/stderr" || fail "plan: $(cat "$work/stderr")"
 [ ! -e "$work/run/plan.json" ] || fail "a refused plan was written"
-printf '[build]\ninput = %s\ntgt-input = %s\noutput = %s\n[dedup_docs]\n' \
-    "$work/in.jsonl" "$work/in.jsonl" "$work/al" > "$work/aligned.recipe"
-expect_exit 2 "$MTPREP" build "$work/aligned.recipe"
-grep -q 'dedup_docs' "$work/stderr" || fail "aligned: $(cat "$work/stderr")"
 recipe "$work/wrong" "[dedup]
 docs =" > "$work/wrong.recipe"
 expect_exit 2 "$MTPREP" build "$work/wrong.recipe"
 grep -q "\[dedup_docs\]" "$work/stderr" || fail "docs in [dedup]: $(cat "$work/stderr")"
+
+# Aligned: the sample pairs plus a near copy of one article on both sides
+# (one word changed on the source side); the pairs of the copy go.
+sample=$MTPREP_SOURCE_DIR/corpora/sample
+mkdir -p "$work/al"
+cp -R "$sample/id" "$sample/en" "$work/al/"
+sed '0,/beras/s//gabah/' "$sample/id/2022/0912-harga-beras.txt" > "$work/al/id/2023/0601-harga-ulang.txt"
+cp "$sample/en/2022/0912-harga-beras.txt" "$work/al/en/2023/0601-harga-ulang.txt"
+cat > "$work/aligned.recipe" <<RECIPE
+[build]
+input = $work/al/id
+tgt-input = $work/al/en
+output = $work/al-built
+[ingest]
+on-error = skip
+[dedup_docs]
+[write]
+dev-ratio = 0.15
+test-ratio = 0.15
+RECIPE
+"$MTPREP" build -q "$work/aligned.recipe"
+for lang in id en; do
+    "$MTPREP" ingest -q --on-error skip "$work/al/$lang" | "$MTPREP" normalize -q |
+        "$MTPREP" segment -q --lang "$lang" > "$work/$lang.seg"
+done
+"$MTPREP" align -q --src-lang id --tgt-lang en "$work/id.seg" "$work/en.seg" | "$MTPREP" filter -q |
+    "$MTPREP" dedup -q --docs | "$MTPREP" dedup -q |
+    "$MTPREP" write -q --out "$work/al-piped" --lang id --tgt-lang en --dev-ratio 0.15 --test-ratio 0.15
+for f in train.id.zst train.en.zst dev.id.zst dev.en.zst test.id.zst test.en.zst train.meta.tsv.zst; do
+    cmp "$work/al-built/$f" "$work/al-piped/$f" || fail "aligned: $f differs between build and the pipe"
+done
+grep -q '"documents_dropped": 1' "$work/al-built/MANIFEST.json" ||
+    fail "aligned: the near copy was not dropped"
+"$MTPREP" build -q --threads 2 --out "$work/al-threads" "$work/aligned.recipe"
+same_corpus "$work/al-built" "$work/al-threads" "aligned, --threads 2"
 pass
