@@ -48,6 +48,14 @@ int build_check_parsed(const char *section, int rc, const build_args *a, const c
 /* Reports a stage that could not be made; returns the exit code. */
 int build_make_failed(const char *name, mtp_status st, const mtp_error *err);
 
+/* The optional recipe section of near-duplicate documents (dedup --docs),
+ * run between filter and dedup when present. */
+#define BUILD_DOCS_SECTION "dedup_docs"
+
+/* Makes that stage from its argv (which holds --docs); opts must outlive the
+ * stage. Returns 0 or the exit code (message printed). */
+int build_make_docs(build_args *args, mtp_dedup_docs_options *opts, mtp_stage **out);
+
 /* mkdir -p of the directory that will hold `output` (write creates `output`
  * itself but wants its parent to exist). Returns 0 or CLI_EXIT_FAILURE
  * (message printed). */

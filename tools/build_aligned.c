@@ -252,24 +252,6 @@ int aligned_make_tail_stage(aligned *a, int t)
     return st == MTP_OK ? 0 : build_make_failed(aligned_tail_names[t], st, &err);
 }
 
-/* The [dedup_docs] stage, when the recipe has the section. */
-static int make_docs(aligned *a)
-{
-    if (!a->has_docs) {
-        return 0;
-    }
-    cli_common common;
-    cli_getopt_reset();
-    int rc = cli_parse_dedup_docs(a->docs_args.argc, a->docs_args.argv, &common, &a->docs_opts);
-    rc = build_check_parsed(DOCS_SECTION, rc, &a->docs_args, &common);
-    if (rc != 0) {
-        return rc;
-    }
-    mtp_error err = {{0}};
-    const mtp_status st = mtp_dedup_docs_new(&a->docs_opts, &a->docs, &err);
-    return st == MTP_OK ? 0 : build_make_failed(DOCS_SECTION, st, &err);
-}
-
 static int make_all(aligned *a)
 {
     int rc = 0;
@@ -282,7 +264,7 @@ static int make_all(aligned *a)
     for (int t = 0; t < T_COUNT && rc == 0; t++) {
         rc = aligned_make_tail_stage(a, t);
     }
-    return rc == 0 ? make_docs(a) : rc;
+    return rc == 0 && a->has_docs ? build_make_docs(&a->docs_args, &a->docs_opts, &a->docs) : rc;
 }
 
 /* ---- one side: ingest -> normalize -> segment -> spool ------------------ */

@@ -20,10 +20,6 @@ enum { T_FILTER, T_DEDUP, T_WRITE, T_COUNT };
 extern const char *const aligned_front_names[F_COUNT];
 extern const char *const aligned_tail_names[T_COUNT];
 
-/* The optional section of near-duplicate documents (dedup --docs), run
- * between filter and dedup when present. */
-#define DOCS_SECTION "dedup_docs"
-
 /* Manifest counts: the front stages of both sides, align, filter, dedup
  * (and dedup_docs before dedup when the recipe has [dedup_docs]). */
 #define UPSTREAM_COUNT (SIDE_COUNT * F_COUNT + 1 + T_WRITE)

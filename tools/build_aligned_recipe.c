@@ -141,7 +141,7 @@ static int take_stage_entry(aligned *a, const mtp_recipe_entry *e, int pass)
     if (tail_index(e->section) >= 0) {
         return build_push_option(cli, &a->tail_args[tail_index(e->section)], e);
     }
-    if (strcmp(e->section, DOCS_SECTION) == 0) {
+    if (strcmp(e->section, BUILD_DOCS_SECTION) == 0) {
         return build_push_option(cli, &a->docs_args, e);
     }
     return cli_usage_error("build",
@@ -176,7 +176,7 @@ static void start_all_args(aligned *a)
  * options come later on its argv and win. */
 int aligned_collect_stage_sections(aligned *a)
 {
-    a->has_docs = mtp_recipe_has_section(a->recipe, DOCS_SECTION);
+    a->has_docs = mtp_recipe_has_section(a->recipe, BUILD_DOCS_SECTION);
     start_all_args(a);
     for (int pass = 0; pass < 2; pass++) {
         for (size_t i = 0; i < mtp_recipe_entry_count(a->recipe); i++) {

@@ -34,9 +34,6 @@
 
 enum { ST_NORMALIZE, ST_SEGMENT, ST_FILTER, ST_DEDUP, ST_WRITE, ST_COUNT };
 
-/* The optional section of near-duplicate documents (dedup --docs), run
- * between filter and dedup when present. */
-#define DOCS_SECTION "dedup_docs"
 static const char *const stage_names[ST_COUNT] = {"normalize", "segment", "filter", "dedup",
                                                   "write"};
 
@@ -228,7 +225,7 @@ static int collect_entries(build *b)
     }
     build_start_args(&b->cli, &b->docs_args, "dedup");
     build_push_arg(&b->docs_args, "--docs");
-    b->has_docs = mtp_recipe_has_section(b->recipe, DOCS_SECTION);
+    b->has_docs = mtp_recipe_has_section(b->recipe, BUILD_DOCS_SECTION);
     for (size_t i = 0; i < mtp_recipe_entry_count(b->recipe); i++) {
         const mtp_recipe_entry *e = mtp_recipe_entry_at(b->recipe, i);
         int rc = 0;
@@ -236,7 +233,7 @@ static int collect_entries(build *b)
             rc = take_build_entry(b, e);
         } else if (strcmp(e->section, "ingest") == 0) {
             rc = build_push_option(&b->cli, &b->ingest_args, e);
-        } else if (strcmp(e->section, DOCS_SECTION) == 0) {
+        } else if (strcmp(e->section, BUILD_DOCS_SECTION) == 0) {
             rc = build_push_option(&b->cli, &b->docs_args, e);
         } else if (stage_index(e->section) >= 0) {
             rc = build_push_option(&b->cli, &b->args[stage_index(e->section)], e);
@@ -393,22 +390,18 @@ static int make_stage(build *b, int i, cli_common *common)
     return st == MTP_OK ? 0 : build_make_failed(stage_names[i], st, &err);
 }
 
-/* The [dedup_docs] stage, when the recipe has the section. */
-static int make_docs(build *b)
+int build_make_docs(build_args *args, mtp_dedup_docs_options *opts, mtp_stage **out)
 {
-    if (!b->has_docs) {
-        return 0;
-    }
     cli_common common;
     cli_getopt_reset();
-    int rc = cli_parse_dedup_docs(b->docs_args.argc, b->docs_args.argv, &common, &b->docs_opts);
-    rc = build_check_parsed(DOCS_SECTION, rc, &b->docs_args, &common);
+    int rc = cli_parse_dedup_docs(args->argc, args->argv, &common, opts);
+    rc = build_check_parsed(BUILD_DOCS_SECTION, rc, args, &common);
     if (rc != 0) {
         return rc;
     }
     mtp_error err = {{0}};
-    const mtp_status st = mtp_dedup_docs_new(&b->docs_opts, &b->docs, &err);
-    return st == MTP_OK ? 0 : build_make_failed(DOCS_SECTION, st, &err);
+    const mtp_status st = mtp_dedup_docs_new(opts, out, &err);
+    return st == MTP_OK ? 0 : build_make_failed(BUILD_DOCS_SECTION, st, &err);
 }
 
 static int make_all(build *b)
@@ -419,7 +412,7 @@ static int make_all(build *b)
         cli_common_default(&common);
         rc = make_stage(b, i, &common);
     }
-    return rc == 0 ? make_docs(b) : rc;
+    return rc == 0 && b->has_docs ? build_make_docs(&b->docs_args, &b->docs_opts, &b->docs) : rc;
 }
 
 /* ---- running ----------------------------------------------------------- */

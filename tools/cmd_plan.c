@@ -223,7 +223,7 @@ static int make_plan(const plan_cli *c, shard_plan *plan)
         cli_error("plan", "%s", err.message);
         return cli_exit_code(st);
     }
-    if (mtp_recipe_has_section(recipe, "dedup_docs")) {
+    if (mtp_recipe_has_section(recipe, BUILD_DOCS_SECTION)) {
         mtp_recipe_free(recipe);
         return cli_usage_error("plan",
                                "%s: [dedup_docs] compares every document with every other, "
