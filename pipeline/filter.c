@@ -16,10 +16,12 @@
  * Memory: constant; the stage keeps its options and, per side, fixed arrays
  * of MTP_FILTER_MAX_NUMBERS keys for numbers, number words, URLs and e-mails.
  */
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unicode/uchar.h>
 #include <unicode/uscript.h>
 #include <unicode/utf8.h>
@@ -37,6 +39,7 @@ void mtp_filter_options_default(mtp_filter_options *opts)
     opts->max_words = 200;
     opts->max_nonletter_ratio = 0.5;
     opts->drop_url_email_number = 1;
+    opts->drop_link_teasers = 1;
     opts->on_error = MTP_ON_ERROR_SKIP;
     opts->drop_identical = 1;
     opts->max_length_ratio = 3.0;
@@ -216,9 +219,41 @@ static int is_number_only(mtp_str text)
 /* Unit rules                                                               */
 /* ======================================================================== */
 
+/* Whether text[*i..] starts with one of `words` (ASCII case ignored) ending
+ * a word; *i moves past it and the spaces after it. */
+static int skip_word(mtp_str text, size_t *i, const char *const *words)
+{
+    for (const char *const *w = words; *w != NULL; w++) {
+        const size_t n = strlen(*w);
+        const size_t end = *i + n;
+        if (end <= text.len && strncasecmp(text.ptr + *i, *w, n) == 0 &&
+            (end == text.len || !isalpha((unsigned char)text.ptr[end]))) {
+            *i = end;
+            while (*i < text.len && text.ptr[*i] == ' ') {
+                (*i)++;
+            }
+            return 1;
+        }
+    }
+    return 0;
+}
+
+/* "Baca juga: ...", "Lihat pula : ...": a news page's link to another article. */
+static int is_link_teaser(mtp_str text)
+{
+    static const char *const verbs[] = {"baca", "lihat", "simak", NULL};
+    static const char *const adverbs[] = {"juga", "pula", NULL};
+    size_t i = 0;
+    return skip_word(text, &i, verbs) && skip_word(text, &i, adverbs) && i < text.len &&
+           text.ptr[i] == ':';
+}
+
 /* The unit rule that drops `text` (measured as `m`), or NULL to keep it. */
 static const char *unit_rule(const mtp_filter_options *o, mtp_str text, const mtp_text_measure *m)
 {
+    if (o->drop_link_teasers && is_link_teaser(text)) {
+        return "link_teaser";
+    }
     if (o->drop_url_email_number) {
         if (is_url_only(text)) {
             return "url_only";

@@ -9,6 +9,8 @@ static const char usage[] =
     "Reads unit or pair records from FILEs or stdin and writes those that pass\n"
     "every rule to stdout. Rules run in this order; the first match drops the\n"
     "record and counts dropped.RULE:\n"
+    "  link_teaser                         the text opens with 'Baca juga:' (or Lihat/Simak\n"
+    "                                      juga/pula:), a link to another article\n"
     "  url_only, email_only, number_only   the text is one URL, e-mail address or number\n"
     "  too_short, too_long                 code points outside [--min-chars, --max-chars]\n"
     "  too_few_words, too_many_words       words outside [--min-words, --max-words]\n"
@@ -36,6 +38,8 @@ static const char usage[] =
     "                               letters nor spaces, in [0,1] (default 0.5; 1: off)\n"
     "      --keep-url-email-number  keep texts that are only a URL, e-mail or number\n"
     "                               (default: drop them)\n"
+    "      --keep-link-teasers      keep texts that open with a news page's link marker,\n"
+    "                               'Baca juga:' (default: drop them)\n"
     "Pair options:\n"
     "      --keep-identical         keep pairs whose sides are identical (default: drop)\n"
     "      --max-length-ratio R     largest longer/shorter length ratio, >= 1\n"
@@ -59,6 +63,7 @@ enum {
     OPT_MAX_WORDS,
     OPT_MAX_NONLETTER_RATIO,
     OPT_KEEP_URL_EMAIL_NUMBER,
+    OPT_KEEP_LINK_TEASERS,
     OPT_KEEP_IDENTICAL,
     OPT_MAX_LENGTH_RATIO,
     OPT_LENGTH_RATIO_MIN_CHARS,
@@ -77,6 +82,7 @@ static const struct option long_options[] = {
     {"max-words", required_argument, NULL, OPT_MAX_WORDS},
     {"max-nonletter-ratio", required_argument, NULL, OPT_MAX_NONLETTER_RATIO},
     {"keep-url-email-number", no_argument, NULL, OPT_KEEP_URL_EMAIL_NUMBER},
+    {"keep-link-teasers", no_argument, NULL, OPT_KEEP_LINK_TEASERS},
     {"keep-identical", no_argument, NULL, OPT_KEEP_IDENTICAL},
     {"max-length-ratio", required_argument, NULL, OPT_MAX_LENGTH_RATIO},
     {"length-ratio-min-chars", required_argument, NULL, OPT_LENGTH_RATIO_MIN_CHARS},
@@ -177,6 +183,9 @@ static int stage_option(int opt, const char *arg, mtp_filter_options *opts)
         return parse_count("max-words", arg, &opts->max_words);
     case OPT_MAX_NONLETTER_RATIO:
         return parse_share("max-nonletter-ratio", arg, &opts->max_nonletter_ratio);
+    case OPT_KEEP_LINK_TEASERS:
+        opts->drop_link_teasers = 0;
+        return 0;
     case OPT_KEEP_URL_EMAIL_NUMBER:
         opts->drop_url_email_number = 0;
         return 0;

@@ -4,6 +4,12 @@
  * record, source first); the first that matches drops the record and counts
  * "dropped.RULE":
  *
+ *   link_teaser      the text opens with a cross-link marker of a news page:
+ *                    "Baca", "Lihat" or "Simak", then "juga" or "pula", then
+ *                    ':' (ASCII case ignored, spaces allowed around the
+ *                    colon), as in "Baca juga: Harga beras naik": the title
+ *                    of another article, not a sentence of this one (only
+ *                    when drop_link_teasers is set);
  *   url_only         the text is one URL: http://, https://, ftp:// or www.
  *                    followed by non-space bytes, or a bare host name
  *                    ("detik.com/x": two or more labels of ASCII letters,
@@ -110,6 +116,7 @@ typedef struct mtp_filter_options {
     double max_nonletter_ratio; /* in [0,1]; default 0.5; 1 disables the rule */
     int drop_url_email_number;  /* nonzero (default): drop text that is only a URL, e-mail or number
                                  */
+    int drop_link_teasers;      /* nonzero (default): rule link_teaser */
     mtp_on_error on_error;      /* for invalid UTF-8; default skip */
     /* pair rules */
     int drop_identical;            /* nonzero (default): rule identical */

@@ -22,6 +22,7 @@ static mtp_filter_options no_rules(void)
     o.max_words = 0;
     o.max_nonletter_ratio = 1.0;
     o.drop_url_email_number = 0;
+    o.drop_link_teasers = 0;
     return o;
 }
 
@@ -189,6 +190,31 @@ static void test_nonletter_ratio_marks_are_letters(void **state)
     mtp_filter_options o = no_rules();
     o.max_nonletter_ratio = 0.0;
     expect_rule(&o, "e\xcc\x81", NULL);
+}
+
+/* ---- link teasers ------------------------------------------------------- */
+
+static void test_link_teaser_dropped(void **state)
+{
+    (void)state;
+    mtp_filter_options o = no_rules();
+    o.drop_link_teasers = 1;
+    expect_rule(&o, "Baca juga: Harga beras naik lagi di pasar induk", "link_teaser");
+    expect_rule(&o, "BACA JUGA : Banjir rendam ratusan rumah", "link_teaser");
+    expect_rule(&o, "Lihat juga:Jadwal kereta komuter", "link_teaser");
+    expect_rule(&o, "Simak pula: Pemenang lomba lari", "link_teaser");
+}
+
+static void test_link_teaser_words_in_a_sentence_kept(void **state)
+{
+    (void)state;
+    mtp_filter_options o = no_rules();
+    o.drop_link_teasers = 1;
+    expect_rule(&o, "Baca juga buku panduan sebelum berangkat.", NULL); /* no colon */
+    expect_rule(&o, "Pembaca juga: mereka yang datang.", NULL);         /* not the word */
+    expect_rule(&o, "Ia berkata, baca juga: aturan itu.", NULL);        /* not at the start */
+    o.drop_link_teasers = 0;
+    expect_rule(&o, "Baca juga: Harga beras naik lagi", NULL);
 }
 
 /* ---- URL, e-mail, number ------------------------------------------------ */
@@ -828,6 +854,8 @@ int main(void)
         cmocka_unit_test(test_nonletter_ratio_above_limit_dropped),
         cmocka_unit_test(test_nonletter_ratio_ignores_spaces),
         cmocka_unit_test(test_nonletter_ratio_marks_are_letters),
+        cmocka_unit_test(test_link_teaser_dropped),
+        cmocka_unit_test(test_link_teaser_words_in_a_sentence_kept),
         cmocka_unit_test(test_url_only_dropped),
         cmocka_unit_test(test_url_inside_sentence_kept),
         cmocka_unit_test(test_dotted_words_not_urls),
