@@ -219,14 +219,16 @@ static int is_number_only(mtp_str text)
 /* Unit rules                                                               */
 /* ======================================================================== */
 
-/* Whether text[*i..] starts with one of `words` (ASCII case ignored) ending
- * a word; *i moves past it and the spaces after it. */
+/* Whether text[*i..] starts with one of `words` (lower case; ASCII case
+ * ignored) ending a word; *i moves past it and the spaces after it. The
+ * first letter is compared before the call: most texts differ there. */
 static int skip_word(mtp_str text, size_t *i, const char *const *words)
 {
     for (const char *const *w = words; *w != NULL; w++) {
         const size_t n = strlen(*w);
         const size_t end = *i + n;
-        if (end <= text.len && strncasecmp(text.ptr + *i, *w, n) == 0 &&
+        if (end <= text.len && ((unsigned char)text.ptr[*i] | 0x20) == (unsigned char)**w &&
+            strncasecmp(text.ptr + *i, *w, n) == 0 &&
             (end == text.len || !isalpha((unsigned char)text.ptr[end]))) {
             *i = end;
             while (*i < text.len && text.ptr[*i] == ' ') {
