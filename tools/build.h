@@ -101,9 +101,11 @@ int build_mono_check_write(build *b);
  * (write: zstd threads for the train files; the bytes do not change). */
 void build_mono_set_threads(build *b, unsigned threads);
 
-/* Makes one worker chain, normalize -> segment -> filter, from the options
- * build_mono_make parsed (ctx: the build), for mtp_parallel. */
-mtp_status build_mono_worker_chain(void *ctx, mtp_stage **stages, mtp_error *err);
+/* Starts `threads` worker chains, normalize -> segment -> filter made from
+ * the options build_mono_make parsed, whose output reaches `sink` in input
+ * order (block_records 0: the default block size). */
+mtp_status build_mono_workers(build *b, unsigned threads, size_t block_records, mtp_sink sink,
+                              mtp_parallel **out, mtp_error *err);
 
 /* What build_mono_make made (NULL when not made); owned by the build. */
 mtp_ingest *build_mono_ingest(build *b);
@@ -128,6 +130,7 @@ void build_mono_release(build *b);
  * align filter dedup. */
 enum { BUILD_SIDE_SRC, BUILD_SIDE_TGT, BUILD_SIDES };
 enum { BUILD_FRONT_INGEST, BUILD_FRONT_NORMALIZE, BUILD_FRONT_SEGMENT, BUILD_FRONTS };
+extern const char *const build_front_names[BUILD_FRONTS]; /* ingest normalize segment */
 enum { BUILD_TAIL_FILTER, BUILD_TAIL_DEDUP, BUILD_TAIL_WRITE, BUILD_TAILS };
 #define BUILD_ALIGNED_UPSTREAM (BUILD_SIDES * BUILD_FRONTS + 1 + BUILD_TAIL_WRITE)
 

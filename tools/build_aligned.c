@@ -50,7 +50,7 @@
 
 #include "build_aligned_impl.h"
 
-const char *const aligned_front_names[F_COUNT] = {"ingest", "normalize", "segment"};
+const char *const build_front_names[BUILD_FRONTS] = {"ingest", "normalize", "segment"};
 const char *const aligned_tail_names[T_COUNT] = {"filter", "dedup", "write"};
 static const char *const spool_names[SIDE_COUNT] = {"source.records", "target.records"};
 
@@ -474,7 +474,7 @@ static void snapshot_upstream(aligned *a)
         }
         for (int f = 0; f < F_COUNT; f++) {
             snprintf(a->upstream[n].stage, sizeof a->upstream[n].stage, "%s.%s",
-                     aligned_front_names[f], sd->lang);
+                     build_front_names[f], sd->lang);
             n++;
         }
     }

@@ -14,10 +14,10 @@
 
 enum { SIDE_SRC, SIDE_TGT, SIDE_COUNT };
 enum { F_INGEST, F_NORMALIZE, F_SEGMENT, F_COUNT };
+_Static_assert((int)F_COUNT == (int)BUILD_FRONTS, "build_front_names covers the front stages");
 enum { T_FILTER, T_DEDUP, T_WRITE, T_COUNT };
 
 /* Section names of the front and tail stages; the two sides' spool names. */
-extern const char *const aligned_front_names[F_COUNT];
 extern const char *const aligned_tail_names[T_COUNT];
 
 /* Manifest counts: the front stages of both sides, align, filter, dedup

@@ -66,8 +66,8 @@ int aligned_collect_build_section(aligned *a)
 static int side_section(const aligned *a, const char *section, int *stage, int *which)
 {
     for (int f = 0; f < F_COUNT; f++) {
-        const size_t n = strlen(aligned_front_names[f]);
-        if (strncmp(section, aligned_front_names[f], n) != 0 || section[n] != '-') {
+        const size_t n = strlen(build_front_names[f]);
+        if (strncmp(section, build_front_names[f], n) != 0 || section[n] != '-') {
             continue;
         }
         for (int s = 0; s < SIDE_COUNT; s++) {
@@ -84,7 +84,7 @@ static int side_section(const aligned *a, const char *section, int *stage, int *
 static int front_index(const char *section)
 {
     for (int f = 0; f < F_COUNT; f++) {
-        if (strcmp(section, aligned_front_names[f]) == 0) {
+        if (strcmp(section, build_front_names[f]) == 0) {
             return f;
         }
     }
@@ -155,7 +155,7 @@ static void start_all_args(aligned *a)
 {
     for (int s = 0; s < SIDE_COUNT; s++) {
         for (int f = 0; f < F_COUNT; f++) {
-            build_start_args(a->cli, &a->sides[s].args[f], aligned_front_names[f]);
+            build_start_args(a->cli, &a->sides[s].args[f], build_front_names[f]);
         }
         build_push_arg(&a->sides[s].args[F_SEGMENT], "--lang");
         build_push_arg(&a->sides[s].args[F_SEGMENT], a->sides[s].lang);

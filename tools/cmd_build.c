@@ -490,7 +490,7 @@ static int report_error(build *b, mtp_status st)
 
 /* ---- normalize .. filter on worker threads ------------------------------ */
 
-mtp_status build_mono_worker_chain(void *ctx, mtp_stage **stages, mtp_error *err)
+static mtp_status make_worker_chain(void *ctx, mtp_stage **stages, mtp_error *err)
 {
     const build *b = ctx;
     mtp_status st = mtp_normalize_new(&b->normalize_opts, &stages[0], err);
@@ -509,20 +509,28 @@ static mtp_status emit_to_workers(void *ctx, const mtp_record *rec)
     return mtp_parallel_feed(b->par, rec);
 }
 
-static int start_workers(build *b)
+mtp_status build_mono_workers(build *b, unsigned threads, size_t block_records, mtp_sink sink,
+                              mtp_parallel **out, mtp_error *err)
 {
     mtp_parallel_options o;
     mtp_parallel_options_default(&o);
-    o.threads = b->cli.common.threads;
+    o.threads = threads;
     o.stage_count = ST_DEDUP; /* normalize, segment, filter */
-    o.make_chain = build_mono_worker_chain;
+    o.make_chain = make_worker_chain;
     o.make_ctx = b;
-    o.sink = *next_sink(b, ST_FILTER); /* the rest runs on the runner's output thread */
-    if (b->cli.block_records > 0) {
-        o.block_records = b->cli.block_records;
+    o.sink = sink;
+    if (block_records > 0) {
+        o.block_records = block_records;
     }
+    return mtp_parallel_new(&o, out, err);
+}
+
+static int start_workers(build *b)
+{
     mtp_error err = {{0}};
-    const mtp_status st = mtp_parallel_new(&o, &b->par, &err);
+    /* the stages after filter run on the runner's output thread */
+    const mtp_status st = build_mono_workers(b, b->cli.common.threads, b->cli.block_records,
+                                             *next_sink(b, ST_FILTER), &b->par, &err);
     if (st != MTP_OK) {
         return build_make_failed("build", st, &err);
     }

@@ -119,6 +119,9 @@ int shard_path(char *dst, const char *fmt, ...) __attribute__((format(printf, 2,
 /* mkdir -p DIR. Returns 0 or -1 (errno set). */
 int shard_mkdirs(const char *dir);
 
+/* The size of the file at path, 0 when it cannot be read (for markers). */
+uint64_t shard_file_bytes(const char *path);
+
 /* Removes DIR and everything below it (a missing DIR is fine). 0 or -1. */
 int shard_remove_tree(const char *dir);
 

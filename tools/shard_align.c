@@ -32,7 +32,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "build.h"
@@ -42,13 +41,6 @@
 #define RECORD_MAX_BYTES ((size_t)1 << 30) /* our own files: any record a stage emitted */
 
 static const char *const side_suffix[BUILD_SIDES] = {"src", "tgt"};
-static const char *const front_names[BUILD_FRONTS] = {"ingest", "normalize", "segment"};
-
-static uint64_t file_bytes(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
-}
 
 static int load_aligned(const shard_task *t, mtp_recipe **recipe, aligned **a)
 {
@@ -104,7 +96,7 @@ static int map_side(shard_task *t, aligned *a, unsigned rank, int side, shard_ou
     }
     int rc = build_aligned_make_side(a, side);
     rc = rc == 0 ? build_aligned_run_side(a, side, path, &opts, feed_pieces, &feed) : rc;
-    o->bytes = file_bytes(path);
+    o->bytes = shard_file_bytes(path);
     return rc;
 }
 
@@ -115,14 +107,14 @@ static int save_front_counts(shard_task *t, aligned *a, unsigned rank, shard_out
         for (int f = 0; f < BUILD_FRONTS; f++) {
             shard_output *o = &outputs[s * BUILD_FRONTS + f];
             char path[SHARD_PATH_CAPACITY];
-            snprintf(o->path, sizeof o->path, "map/shard-%05u.%s.%s.json", rank, front_names[f],
-                     build_aligned_lang(a, s));
+            snprintf(o->path, sizeof o->path, "map/shard-%05u.%s.%s.json", rank,
+                     build_front_names[f], build_aligned_lang(a, s));
             if (shard_path(path, "%s/%s", t->run, o->path) != 0 ||
                 mtp_counts_save_json(build_aligned_front_counts(a, s, f), path) != MTP_OK) {
                 cli_error("task", "%s/%s: cannot write", t->run, o->path);
                 return CLI_EXIT_FAILURE;
             }
-            o->bytes = file_bytes(path);
+            o->bytes = shard_file_bytes(path);
         }
     }
     return 0;
@@ -439,7 +431,7 @@ static int save_tail_counts(align_run *r, shard_output *outputs)
             cli_error("task", "%s/%s: cannot write", r->t->run, names[i]);
             return CLI_EXIT_FAILURE;
         }
-        outputs[i].bytes = file_bytes(path);
+        outputs[i].bytes = shard_file_bytes(path);
     }
     return 0;
 }

@@ -114,15 +114,8 @@ static mtp_status emit_to_workers(void *ctx, const mtp_record *rec)
  * them; their output reaches out_sink on the runner's output thread. */
 static int start_workers(map_run *m)
 {
-    mtp_parallel_options o;
-    mtp_parallel_options_default(&o);
-    o.threads = m->t->threads;
-    o.stage_count = MAP_STAGES;
-    o.make_chain = build_mono_worker_chain;
-    o.make_ctx = m->b;
-    o.sink = m->out_sink;
     mtp_error err = {{0}};
-    const mtp_status st = mtp_parallel_new(&o, &m->par, &err);
+    const mtp_status st = build_mono_workers(m->b, m->t->threads, 0, m->out_sink, &m->par, &err);
     if (st != MTP_OK) {
         cli_error("task", "map %05u: %s", m->rank, err.message);
         return cli_exit_code(st);
@@ -251,8 +244,7 @@ static int save_counts(map_run *m, shard_output *outputs)
             cli_error("task", "%s/%s: cannot write", m->t->run, o->path);
             return CLI_EXIT_FAILURE;
         }
-        struct stat sb;
-        o->bytes = stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+        o->bytes = shard_file_bytes(path);
     }
     return 0;
 }

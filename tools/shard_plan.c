@@ -67,6 +67,12 @@ int shard_mkdirs(const char *dir)
     return mkdir(path, 0777) != 0 && errno != EEXIST ? -1 : 0;
 }
 
+uint64_t shard_file_bytes(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
+}
+
 int shard_remove_tree(const char *dir)
 {
     DIR *d = opendir(dir);

@@ -31,7 +31,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "build.h"
 #include "shard.h"
@@ -98,12 +97,6 @@ static void release_chain(chain *c)
     build_aligned_release(c->pairs);
     build_mono_release(c->mono);
     mtp_recipe_free(c->recipe);
-}
-
-static uint64_t file_bytes(const char *path)
-{
-    struct stat sb;
-    return stat(path, &sb) == 0 ? (uint64_t)sb.st_size : 0;
 }
 
 /* Feeds every record of a record file to `stage` (which emits to sink). */
@@ -228,7 +221,7 @@ static int save_dedup_counts(shard_task *t, unsigned rank, const mtp_counts *cou
         cli_error("task", "%s/%s: cannot write", t->run, o->path);
         return CLI_EXIT_FAILURE;
     }
-    o->bytes = file_bytes(path);
+    o->bytes = shard_file_bytes(path);
     return 0;
 }
 
@@ -277,11 +270,10 @@ static int merge_file(const shard_task *t, const char *name, mtp_counts *dst)
 }
 
 /* Merges RUN/DIR/shard-*.STAGE.json over the shards, in shard order, into
- * *dst, named `name`. */
-static int merge_counts(const shard_task *t, const char *dir, const char *stage, const char *name,
-                        mtp_counts *dst)
+ * *dst, named STAGE. */
+static int merge_counts(const shard_task *t, const char *dir, const char *stage, mtp_counts *dst)
 {
-    mtp_counts_init(dst, name);
+    mtp_counts_init(dst, stage);
     int rc = 0;
     for (unsigned k = 0; k < t->plan.shards && rc == 0; k++) {
         char file[SHARD_PATH_CAPACITY];
@@ -299,7 +291,7 @@ static int fill_upstream(const shard_task *t, mtp_counts *up)
                                                      "dedup"};
     int rc = 0;
     for (int i = 0; i < BUILD_STAGES && rc == 0; i++) {
-        rc = merge_counts(t, i == BUILD_STAGES - 1 ? "out" : "map", stages[i], stages[i], &up[i]);
+        rc = merge_counts(t, i == BUILD_STAGES - 1 ? "out" : "map", stages[i], &up[i]);
     }
     if (rc == 0 && t->plan.files_ignored > 0) {
         mtp_counts_add(&up[0], "files_ignored", t->plan.files_ignored);
@@ -310,15 +302,14 @@ static int fill_upstream(const shard_task *t, mtp_counts *up)
 /* build_aligned's: STAGE.LANG for both sides' fronts, align, filter, dedup. */
 static int fill_upstream_aligned(const shard_task *t, aligned *a, mtp_counts *up)
 {
-    static const char *const fronts[BUILD_FRONTS] = {"ingest", "normalize", "segment"};
     const uint64_t ignored[BUILD_SIDES] = {t->plan.files_ignored, t->plan.tgt_files_ignored};
     int rc = 0;
     size_t n = 0;
     for (int s = 0; s < BUILD_SIDES; s++) {
         for (int f = 0; f < BUILD_FRONTS && rc == 0; f++, n++) {
             char name[64];
-            snprintf(name, sizeof name, "%s.%s", fronts[f], build_aligned_lang(a, s));
-            rc = merge_counts(t, "map", name, name, &up[n]);
+            snprintf(name, sizeof name, "%s.%s", build_front_names[f], build_aligned_lang(a, s));
+            rc = merge_counts(t, "map", name, &up[n]);
         }
         if (rc == 0 && ignored[s] > 0) {
             mtp_counts_add(&up[n - BUILD_FRONTS], "files_ignored", ignored[s]);
@@ -328,7 +319,7 @@ static int fill_upstream_aligned(const shard_task *t, aligned *a, mtp_counts *up
     rc = rc == 0 ? merge_file(t, "align/align.json", &up[n++]) : rc;
     mtp_counts_init(&up[n], "filter");
     rc = rc == 0 ? merge_file(t, "align/filter.json", &up[n++]) : rc;
-    return rc == 0 ? merge_counts(t, "out", "dedup", "dedup", &up[n]) : rc;
+    return rc == 0 ? merge_counts(t, "out", "dedup", &up[n]) : rc;
 }
 
 static int feed_shards(const shard_task *t, mtp_stage *write)
@@ -390,7 +381,7 @@ int shard_task_assemble(shard_task *t)
         print_summaries(t, up, up_count, write);
         shard_output out; /* the manifest, written last of the corpus files */
         snprintf(out.path, sizeof out.path, "%s/MANIFEST.json", t->plan.output);
-        out.bytes = file_bytes(out.path);
+        out.bytes = shard_file_bytes(out.path);
         const mtp_counts *counts = mtp_stage_counts(write);
         rc = shard_marker_write(t, SHARD_ASSEMBLE, 0, &out, 1, mtp_counts_get(counts, "in"),
                                 mtp_counts_get(counts, "out"));
