@@ -31,7 +31,9 @@
  *     lower-case letters ("jum?at", a character lost in conversion);
  *   - no break inside a double-quoted span that closes, after a terminator or
  *     comma, within the paragraph and QUOTE_MAX_BYTES: the CSUI treebank
- *     convention ("Kami siap. Semua sudah disiapkan," kata Kapolri.);
+ *     convention ("Kami siap. Semua sudah disiapkan," kata Kapolri.); a
+ *     straight quote between spaces closes an open quotation ('..., " kata
+ *     X'), and the breaks added after periods below keep the convention too;
  *   - no break inside a parenthesis that closes within PAREN_MAX_BYTES
  *     ("(HR. Bukhari)", "(E. hemisphaerica (Bl.) RM Smith)");
  *   - a straight quote glued between a period and a letter outside any

@@ -214,9 +214,11 @@ static size_t lower_start_break(const mtp_segmenter *seg, const char *text, size
     return i;
 }
 
-/* Adds the breaks ICU missed, each after a period, in order. */
+/* Adds the breaks ICU missed, each after a period, in order; none inside a
+ * quotation held together by the quotation convention. */
 mtp_status seg_add_missed_breaks(mtp_segmenter *seg, const char *text, size_t len)
 {
+    seg_quote_scan quotes = SEG_QUOTE_SCAN_START;
     const char *dot = memchr(text, '.', len);
     while (dot != NULL) {
         const size_t at = (size_t)(dot - text);
@@ -234,7 +236,7 @@ mtp_status seg_add_missed_breaks(mtp_segmenter *seg, const char *text, size_t le
             extra = lower_start_break(seg, text, len, at);
             rule = "added.lower_start";
         }
-        if (extra != 0) {
+        if (extra != 0 && !seg_inside_quote(&quotes, text, len, at, extra)) {
             seg_count_rule(seg, rule);
             const mtp_status st = seg_push_break(&seg->added, extra);
             if (st != MTP_OK) {

@@ -170,6 +170,23 @@ size_t seg_next_quote_candidate(const char *text, size_t from, size_t limit);
  * when it does not close so. */
 size_t seg_find_closing_quote(const char *text, size_t len, size_t from, size_t limit);
 
+/* Where the double quotation open at a position closes; tracked in one
+ * forward pass over the paragraph as breaks arrive in order. */
+typedef struct seg_quote_scan {
+    size_t pos;      /* scanned up to here */
+    int open;        /* a quotation is open at pos */
+    size_t close_at; /* its closing quote; SIZE_MAX: not found */
+} seg_quote_scan;
+
+#define SEG_QUOTE_SCAN_START {0, 0, SIZE_MAX}
+
+/* Whether a break after the terminator at `term_start`, before `next`, falls
+ * inside a quotation that closes after a terminator or comma at or after
+ * `next` (the quotation convention: such a quotation is one sentence). Calls
+ * on one text must come in increasing order of term_start. */
+int seg_inside_quote(seg_quote_scan *q, const char *text, size_t len, size_t term_start,
+                     size_t next);
+
 /* Reviews ICU's breaks (seg->raw) with the rules into seg->breaks. */
 mtp_status seg_review_breaks(mtp_segmenter *seg, const char *text, size_t len);
 

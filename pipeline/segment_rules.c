@@ -280,17 +280,18 @@ static const char *mojibake_question_rule(const char *text, const break_site *si
                                                                 : NULL;
 }
 
-/* Where the double quotation open at a position closes; tracked in one
- * forward pass over the paragraph as breaks arrive in order. */
-typedef struct quote_scan {
-    size_t pos;      /* scanned up to here */
-    int open;        /* a quotation is open at pos */
-    size_t close_at; /* its closing quote; SIZE_MAX: not found */
-} quote_scan;
+/* Whether white space or the end of the text follows position `at`. */
+static int space_or_end_at(const char *text, size_t len, size_t at)
+{
+    size_t next = 0;
+    return at >= len || is_space(cp_at(text, len, at, &next));
+}
 
 /* A straight quote opens a quotation when it follows white space, the start
  * of the text or an opening bracket, or, with no quotation open, when a
- * letter or digit follows it ('kata Timo."Buat'); otherwise it closes one. */
+ * letter or digit follows it ('kata Timo."Buat'); otherwise it closes one.
+ * With a quotation open, a quote between white space on both sides closes
+ * it: a closing quote typed after a space ('..., " kata Ricardo'). */
 static int opens_quotation(const char *text, size_t len, size_t pos, int open_now)
 {
     size_t start = 0;
@@ -303,10 +304,24 @@ static int opens_quotation(const char *text, size_t len, size_t pos, int open_no
         return 1;
     }
     const UChar32 before = cp_before(text, pos, &start);
-    if (is_space(before) || before == '(' || before == '[') {
+    if (is_space(before)) {
+        return !open_now || !space_or_end_at(text, len, next);
+    }
+    if (before == '(' || before == '[') {
         return 1;
     }
     return !open_now && next < len && u_isalnum(cp_at(text, len, next, &start));
+}
+
+/* The character before `pos`, white space skipped. */
+static UChar32 cp_before_spaces(const char *text, size_t pos)
+{
+    size_t start = pos;
+    UChar32 c = ' ';
+    while (start > 0 && is_space(c)) {
+        c = cp_before(text, start, &start);
+    }
+    return c;
 }
 
 /* The first byte in [from, limit) that may start a double quote: '"', or
@@ -334,8 +349,7 @@ size_t seg_find_closing_quote(const char *text, size_t len, size_t from, size_t 
         size_t next = 0;
         const UChar32 c = cp_at(text, len, i, &next);
         if (is_double_quote(c)) {
-            size_t start = 0;
-            const UChar32 before = cp_before(text, i, &start);
+            const UChar32 before = cp_before_spaces(text, i);
             const int ends_clause = is_terminator(before) || before == ',' || before == 0x2026;
             return !opens_quotation(text, len, i, 1) && ends_clause ? i : SIZE_MAX;
         }
@@ -344,7 +358,7 @@ size_t seg_find_closing_quote(const char *text, size_t len, size_t from, size_t 
     return SIZE_MAX;
 }
 
-static void quote_advance(quote_scan *q, const char *text, size_t len, size_t to)
+static void quote_advance(seg_quote_scan *q, const char *text, size_t len, size_t to)
 {
     while (q->pos < to) {
         q->pos = seg_next_quote_candidate(text, q->pos, to);
@@ -363,14 +377,19 @@ static void quote_advance(quote_scan *q, const char *text, size_t len, size_t to
     }
 }
 
-/* A break inside a quotation that closes later in the paragraph. */
-static const char *quote_rule(quote_scan *q, const char *text, size_t len, const break_site *site)
+int seg_inside_quote(seg_quote_scan *q, const char *text, size_t len, size_t term_start,
+                     size_t next)
 {
-    quote_advance(q, text, len, site->term_start);
-    if (!q->open || q->close_at == SIZE_MAX || q->close_at < site->next) {
-        return NULL;
-    }
-    return "suppressed.quote";
+    quote_advance(q, text, len, term_start);
+    return q->open && q->close_at != SIZE_MAX && q->close_at >= next;
+}
+
+/* A break inside a quotation that closes later in the paragraph. */
+static const char *quote_rule(seg_quote_scan *q, const char *text, size_t len,
+                              const break_site *site)
+{
+    return seg_inside_quote(q, text, len, site->term_start, site->next) ? "suppressed.quote"
+                                                                         : NULL;
 }
 
 /* The parenthesis around the breaks under review, found in one forward pass
@@ -650,7 +669,7 @@ static const char *glued_sequence_rule(const mtp_segmenter *seg, unsigned *list_
 /* 'kata Timo."Buat pemain': a straight quote between a terminator and a
  * letter, with no quotation open, opens the next sentence's quotation; ICU
  * counts it as Close and leaves it on the previous sentence. */
-static int glued_opening_quote(const quote_scan *q, const char *text, const break_site *site)
+static int glued_opening_quote(const seg_quote_scan *q, const char *text, const break_site *site)
 {
     return site->close_limit == site->term_limit + 1 && text[site->term_limit] == '"' &&
            site->next == site->close_limit && !q->open;
@@ -658,7 +677,7 @@ static int glued_opening_quote(const quote_scan *q, const char *text, const brea
 
 /* State of the review across one paragraph's breaks, which arrive in order. */
 typedef struct review_state {
-    quote_scan quotes;
+    seg_quote_scan quotes;
     paren_scan parens;
     unsigned list_last; /* the last list marker seen; 0: none */
 } review_state;
@@ -709,7 +728,7 @@ static const char *review_break(const mtp_segmenter *seg, review_state *rs, cons
 /* Reviews ICU's breaks (seg->raw) with the rules into seg->breaks. */
 mtp_status seg_review_breaks(mtp_segmenter *seg, const char *text, size_t len)
 {
-    review_state rs = {{0, 0, SIZE_MAX}, {0, SIZE_MAX, 0}, 0};
+    review_state rs = {SEG_QUOTE_SCAN_START, {0, SIZE_MAX, 0}, 0};
     for (size_t k = 0; k < seg->raw.count; k++) {
         const size_t next = seg->raw.pos[k];
         size_t at = next;

@@ -581,6 +581,40 @@ static void test_lower_case_after_mixed_case_word_does_not_break(void **state)
     expect_split("Ia memakai iPhone. dan laptop lama.", "Ia memakai iPhone. dan laptop lama.");
 }
 
+/* The quotation convention holds for the breaks added after periods too: a
+ * quotation that closes with its attribution stays one sentence. */
+static void test_added_breaks_inside_attributed_quote_do_not_break(void **state)
+{
+    (void)state;
+    expect_split("\"Kita mau komprehensif. dan ini tidak hanya dari finansial,\" kata Rosan. "
+                 "Rapat selesai.",
+                 "\"Kita mau komprehensif. dan ini tidak hanya dari finansial,\" kata Rosan. | "
+                 "Rapat selesai.");
+    expect_split("\"Kami sudah siap.Semua sudah disiapkan,\" kata Kapolri.Rapat selesai.",
+                 "\"Kami sudah siap.Semua sudah disiapkan,\" kata Kapolri. | Rapat selesai.");
+}
+
+/* A straight quote typed after a space closes the open quotation when a
+ * space follows it ('..., " kata X'); it opens none. */
+static void test_closing_quote_after_space_closes_quotation(void **state)
+{
+    (void)state;
+    expect_split("\"Kami siap. Semua sudah disiapkan, \" kata Kapolri.Rapat selesai. "
+                 "\"Kami pulang,\" kata Kapolri.",
+                 "\"Kami siap. Semua sudah disiapkan, \" kata Kapolri. | Rapat selesai. | "
+                 "\"Kami pulang,\" kata Kapolri.");
+    expect_split("Ekspor naik 37,24% \" lanjutnya.Selain itu, impor turun. \"Kami senang,\" katanya.",
+                 "Ekspor naik 37,24% \" lanjutnya. | Selain itu, impor turun. | \"Kami senang,\" "
+                 "katanya.");
+}
+
+static void test_added_breaks_inside_unclosed_quote_break(void **state)
+{
+    (void)state;
+    expect_split("Ia berkata, \"Kita mau komprehensif. dan ini tidak hanya dari finansial.",
+                 "Ia berkata, \"Kita mau komprehensif. | dan ini tidak hanya dari finansial.");
+}
+
 static void test_english_title_before_name_does_not_break(void **state)
 {
     (void)state;
@@ -1318,6 +1352,9 @@ int main(void)
         cmocka_unit_test(test_lower_case_after_short_number_does_not_break),
         cmocka_unit_test(test_lower_case_after_single_initial_does_not_break),
         cmocka_unit_test(test_lower_case_after_mixed_case_word_does_not_break),
+        cmocka_unit_test(test_added_breaks_inside_attributed_quote_do_not_break),
+        cmocka_unit_test(test_added_breaks_inside_unclosed_quote_break),
+        cmocka_unit_test(test_closing_quote_after_space_closes_quotation),
         cmocka_unit_test(test_english_title_before_name_does_not_break),
         cmocka_unit_test(test_acting_official_title_does_not_break),
         cmocka_unit_test(test_file_extension_after_period_does_not_break),
