@@ -1,6 +1,9 @@
 #!/bin/sh
 # segment: boundary F1 on the UD Indonesian development sets stays at or above
-# the level the rules reach (gsd-dev-resplit 0.9945, csui-train 0.9872).
+# the level the rules reach (gsd-dev-resplit 0.9936, csui-train 0.9872).
+# gsd-dev-resplit was 0.9945 until "Inc." became a word that may end a
+# sentence: its gold keeps "GeoEye Inc. Seperti pada GeoEye-1, ..." as one
+# sentence because the resplit heuristic reads "Inc." as an abbreviation.
 # Test sets are not used here.
 set -eu
 LC_ALL=C
@@ -16,5 +19,5 @@ check() { # set minimum-F1
     f1=$(sed -n 's/.*F1 \([0-9.]*\)$/\1/p' "$work/score")
     awk -v f="$f1" -v min="$2" 'BEGIN { exit !(f >= min) }'
 }
-check gsd-dev-resplit 0.994
+check gsd-dev-resplit 0.9935
 check csui-train 0.987

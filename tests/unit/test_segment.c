@@ -305,6 +305,15 @@ static void test_tbk_sentence_final_breaks(void **state)
                  "Laba dicatat oleh PT Bank Central Asia Tbk. | Perseroan membagi dividen.");
 }
 
+static void test_inc_sentence_final_breaks(void **state)
+{
+    (void)state;
+    expect_split("Induknya bernama Alphabet Inc. Lalu Snapchat berganti nama. Saham Apple Inc. "
+                 "naik.",
+                 "Induknya bernama Alphabet Inc. | Lalu Snapchat berganti nama. | Saham Apple "
+                 "Inc. naik.");
+}
+
 static void test_question_in_quote_with_attribution_does_not_break(void **state)
 {
     (void)state;
@@ -1312,6 +1321,7 @@ int main(void)
         cmocka_unit_test(test_roman_numeral_after_lower_word_breaks),
         cmocka_unit_test(test_company_suffix_before_parenthesis_does_not_break),
         cmocka_unit_test(test_tbk_sentence_final_breaks),
+        cmocka_unit_test(test_inc_sentence_final_breaks),
         cmocka_unit_test(test_question_in_quote_with_attribution_does_not_break),
         cmocka_unit_test(test_multi_sentence_quote_with_attribution_is_one_unit),
         cmocka_unit_test(test_curly_quote_spanning_sentences_is_one_unit),
