@@ -209,6 +209,15 @@ static void test_title_prefix_does_not_break(void **state)
                  "Dr. Budi Santoso memimpin rapat. | Rapat dimulai pukul 09.00 WIB.");
 }
 
+static void test_late_and_nurse_titles_do_not_break(void **state)
+{
+    (void)state;
+    expect_split("Keluarga Alm. Herman Abdullah hadir. Ia mendengarkan nasihat alm. Erma Yunita. "
+                 "Kata Ns. Enny Mulyatsih, pasien pulih.",
+                 "Keluarga Alm. Herman Abdullah hadir. | Ia mendengarkan nasihat alm. Erma "
+                 "Yunita. | Kata Ns. Enny Mulyatsih, pasien pulih.");
+}
+
 static void test_title_chain_and_degree_before_lower_case(void **state)
 {
     (void)state;
@@ -1308,6 +1317,7 @@ int main(void)
         cmocka_unit_test(test_out_of_memory_surfaces_as_nomem),
         cmocka_unit_test(test_title_prefix_does_not_break),
         cmocka_unit_test(test_title_chain_and_degree_before_lower_case),
+        cmocka_unit_test(test_late_and_nurse_titles_do_not_break),
         cmocka_unit_test(test_address_prefixes_do_not_break),
         cmocka_unit_test(test_numeric_prefix_before_digit_does_not_break),
         cmocka_unit_test(test_numeric_prefix_before_word_breaks),
