@@ -1266,6 +1266,39 @@ static const char *const window_cases[] = {
     "1. Satu 2. Dua 3.Tiga",
 };
 
+/* Pieces the random texts are made of: terminators, quotes and brackets of
+ * every kind ICU and the rules look at, numbers, initials, listed prefixes,
+ * separators, Extend and Format characters, a broken sequence. */
+static const char *const random_pieces[] = {
+    "a",   "Budi", "dan", "B",  "KUHP", "1",      "2.",     ".",      ". ",     "?",
+    "!",   "...",  " ",   "  ", "\"",   "\" ",    ",\" ",   "\u201C", "\u201D", "'",
+    "(",   ")",    ",",   ":",  "Dr.",  "No. ",   "dll.",   "R. ",    "S.H.",   "Inc. ",
+    "\n",  "\r\n", "\u2029", "\u00A0", "\u0301", "\u200B", "\u3002", "\xFF",   "iPhone", "Namun ",
+    "kata ", "Baca juga: ",
+};
+
+/* A pseudo-random text of up to 24 pieces; xorshift, so every run is the same. */
+static size_t random_text(uint64_t *state, char *text, size_t capacity)
+{
+    const size_t npieces = sizeof random_pieces / sizeof random_pieces[0];
+    size_t len = 0;
+    *state ^= *state << 13;
+    *state ^= *state >> 7;
+    *state ^= *state << 17;
+    const size_t count = (size_t)(*state % 25);
+    for (size_t k = 0; k < count; k++) {
+        *state ^= *state << 13;
+        *state ^= *state >> 7;
+        *state ^= *state << 17;
+        const char *piece = random_pieces[*state % npieces];
+        const size_t plen = strlen(piece);
+        assert_true(len + plen < capacity);
+        memcpy(text + len, piece, plen);
+        len += plen;
+    }
+    return len;
+}
+
 static void test_icu_windows_equal_full_iteration(void **state)
 {
     (void)state;
@@ -1273,6 +1306,12 @@ static void test_icu_windows_equal_full_iteration(void **state)
                           {new_segmenter(0, 0), new_segmenter(0, 1)}};
     for (size_t k = 0; k < sizeof window_cases / sizeof window_cases[0]; k++) {
         compare_paths(pairs, window_cases[k], strlen(window_cases[k]));
+    }
+    uint64_t seed = UINT64_C(0x9E3779B97F4A7C15);
+    for (int k = 0; k < 50000; k++) {
+        char text[512];
+        const size_t len = random_text(&seed, text, sizeof text);
+        compare_paths(pairs, text, len);
     }
     const char *shared = getenv("MTPREP_SHARED_DIR");
     char dir[2048];
