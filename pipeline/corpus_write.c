@@ -19,7 +19,9 @@
  * re-read: a train text is checked by its exact keys, excluded first, then
  * held out ("dropped.cross_split_exact"), and only when neither matches by
  * its loose keys, in the same order ("dropped.cross_split_loose"): the loose
- * key is the costly one. The rest go to train.LANG.zst with "doc_id TAB unit"
+ * key is the costly one, so it is computed only for a text whose loose key's
+ * head (its first 16 letters, keys.h) is the head of a held-out or excluded
+ * loose key, a bitmap lookup. The rest go to train.LANG.zst with "doc_id TAB unit"
  * in train.meta.tsv.zst. An excluded dev/test text never enters the held-out
  * set: a train text equal to it, or sharing its loose key, counts as
  * excluded, not as cross-split. Keys are tagged by
@@ -47,7 +49,7 @@
  * (open addressing, 16 bytes a slot at load <= 0.75: <= 43 bytes per moved
  * document or exclude key, <= 64 while old and new table coexist during a
  * doubling) and the held-out key set (<= 15 bytes per dev/test key, two keys per
- * text and side). The cluster map holds only documents whose cluster id
+ * text and side); besides it, a fixed 128 KiB bitmap of loose-key heads. The cluster map holds only documents whose cluster id
  * differs from their doc_id, so it is O(documents in the clusters file).
  * Besides: a zstd context per corpus file (up to seven) and the spool's (the
  * train files' in multi-threaded mode: `threads` workers with a few
@@ -113,6 +115,8 @@ typedef struct corpus_writer {
     int spool_committed;         /* the spool exists under spool_path */
     size_t longest_record_bytes; /* LF included: bounds the spool reader */
     mtp_keyset heldout;          /* tagged exact and loose keys of dev/test texts */
+    uint64_t *loose_heads;       /* bitmap: heads of the loose keys held out or excluded */
+    int any_loose_key;           /* a loose key is held out or excluded */
     u64map clusters;             /* doc key -> split hash of its cluster id (only when != doc_id) */
     u64map excluded;             /* tagged exclude key -> bit set of exclude files */
     mtp_manifest_source clusters_source; /* path NULL: no clusters file */
@@ -170,6 +174,33 @@ static uint64_t tag_exact(uint64_t key)
 static uint64_t tag_loose(uint64_t key)
 {
     return key | 1;
+}
+
+/* Heads of loose keys (keys.h) in a bitmap of LOOSE_HEAD_BITS bits, indexed
+ * by a head's top bits: a train text whose heads are all absent shares no
+ * loose key with a dev/test or excluded text, and its loose key is not
+ * computed. */
+#define LOOSE_HEAD_BITS (UINT64_C(1) << 20) /* 128 KiB */
+
+static size_t head_word(uint64_t head)
+{
+    return (size_t)((head >> 44) / 64);
+}
+
+static uint64_t head_bit(uint64_t head)
+{
+    return UINT64_C(1) << ((head >> 44) % 64);
+}
+
+static void note_loose_head(corpus_writer *w, uint64_t head)
+{
+    w->loose_heads[head_word(head)] |= head_bit(head);
+    w->any_loose_key = 1;
+}
+
+static int has_loose_head(const corpus_writer *w, uint64_t head)
+{
+    return (w->loose_heads[head_word(head)] & head_bit(head)) != 0;
 }
 
 /* The cluster map's key of a doc_id (never 0). */
@@ -575,8 +606,9 @@ static mtp_status add_exclude_line(corpus_writer *w, mtp_reader *r, const char *
     const mtp_str text = {line, len};
     mtp_status st = add_exclude_key(w, tag_exact(mtp_key_exact(text)), file_index, err);
     uint64_t loose = 0;
+    uint64_t head = 0;
     if (st == MTP_OK) {
-        st = mtp_key_loose(text, &w->scratch, &loose);
+        st = mtp_key_loose_with_head(text, &w->scratch, &loose, &head);
         if (st == MTP_ERR_INPUT) {
             return bad_exclude_line(w, r, "is not valid UTF-8", err);
         }
@@ -584,6 +616,7 @@ static mtp_status add_exclude_line(corpus_writer *w, mtp_reader *r, const char *
             return mtp_error_set(err, st, "out of memory");
         }
         st = add_exclude_key(w, tag_loose(loose), file_index, err);
+        note_loose_head(w, head);
     }
     return st;
 }
@@ -750,6 +783,7 @@ static void corpus_writer_destroy(void *self)
         unlink(w->spool_path);
     }
     mtp_keyset_release(&w->heldout);
+    mtp_free(w->loose_heads);
     map_release(&w->clusters);
     map_release(&w->excluded);
     mtp_free(w->clusters_source.path);
@@ -815,16 +849,33 @@ static void exact_keys(const corpus_writer *w, const mtp_record *rec, uint64_t k
     }
 }
 
-/* The tagged loose keys of every side's text into keys[0 .. sides). Returns
- * MTP_OK, MTP_ERR_INPUT (no loose key: invalid UTF-8) or MTP_ERR_NOMEM. */
-static mtp_status loose_keys(corpus_writer *w, const mtp_record *rec, uint64_t keys[])
+/* The tagged loose keys of every side's text into keys[0 .. sides), and
+ * their heads into heads[0 .. sides). Returns MTP_OK, MTP_ERR_INPUT (no loose
+ * key: invalid UTF-8) or MTP_ERR_NOMEM. */
+static mtp_status loose_keys(corpus_writer *w, const mtp_record *rec, uint64_t keys[],
+                             uint64_t heads[])
 {
     mtp_status st = MTP_OK;
     for (int side = 0; side < w->sides && st == MTP_OK; side++) {
-        st = mtp_key_loose(side_text(rec, side), &w->scratch, &keys[side]);
+        st = mtp_key_loose_with_head(side_text(rec, side), &w->scratch, &keys[side], &heads[side]);
         keys[side] = tag_loose(keys[side]);
     }
     return st;
+}
+
+/* Whether a side's text of `rec` may share its loose key with a dev/test or
+ * excluded text: its head is among theirs (or cannot be computed, which the
+ * loose key then reports). */
+static int may_share_loose_key(corpus_writer *w, const mtp_record *rec)
+{
+    for (int side = 0; side < w->sides; side++) {
+        uint64_t head = 0;
+        if (mtp_key_loose_head(side_text(rec, side), &w->scratch, &head) != MTP_OK ||
+            has_loose_head(w, head)) {
+            return 1;
+        }
+    }
+    return 0;
 }
 
 /* The exclude files holding any of the keys, as a bit set (0: none). */
@@ -864,8 +915,8 @@ static mtp_status drop_excluded(mtp_stage *stage, corpus_writer *w, const char *
 static mtp_status drop_excluded_exact(mtp_stage *stage, corpus_writer *w, const mtp_record *rec,
                                       uint64_t files)
 {
-    uint64_t loose[SIDE_COUNT];
-    const mtp_status st = loose_keys(w, rec, loose);
+    uint64_t loose[SIDE_COUNT], heads[SIDE_COUNT];
+    const mtp_status st = loose_keys(w, rec, loose, heads);
     if (st == MTP_ERR_NOMEM) {
         return mtp_error_set(&stage->error, st, "out of memory");
     }
@@ -891,9 +942,9 @@ static mtp_status put_sides(mtp_stage *stage, corpus_writer *w, mtp_corpus_split
     return MTP_OK;
 }
 
-/* Adds the record's keys to the held-out set. */
+/* Adds the record's keys to the held-out set, and its loose keys' heads. */
 static mtp_status hold_out(mtp_stage *stage, corpus_writer *w, const uint64_t exact[],
-                           const uint64_t loose[])
+                           const uint64_t loose[], const uint64_t heads[])
 {
     mtp_status st = MTP_OK;
     for (int side = 0; side < w->sides && st == MTP_OK; side++) {
@@ -901,6 +952,9 @@ static mtp_status hold_out(mtp_stage *stage, corpus_writer *w, const uint64_t ex
         st = mtp_keyset_add(&w->heldout, exact[side], &added);
         if (st == MTP_OK) {
             st = mtp_keyset_add(&w->heldout, loose[side], &added);
+        }
+        if (st == MTP_OK) {
+            note_loose_head(w, heads[side]);
         }
     }
     if (st == MTP_ERR_LIMIT) {
@@ -915,9 +969,9 @@ static mtp_status hold_out(mtp_stage *stage, corpus_writer *w, const uint64_t ex
 static mtp_status put_heldout(mtp_stage *stage, corpus_writer *w, mtp_corpus_split split,
                               const mtp_record *rec)
 {
-    uint64_t exact[SIDE_COUNT], loose[SIDE_COUNT];
+    uint64_t exact[SIDE_COUNT], loose[SIDE_COUNT], heads[SIDE_COUNT];
     exact_keys(w, rec, exact);
-    mtp_status st = loose_keys(w, rec, loose);
+    mtp_status st = loose_keys(w, rec, loose, heads);
     if (st == MTP_ERR_INPUT) {
         return bad_text(stage, rec);
     }
@@ -932,7 +986,7 @@ static mtp_status put_heldout(mtp_stage *stage, corpus_writer *w, mtp_corpus_spl
     if (by_loose != 0) {
         return drop_excluded(stage, w, "excluded_loose", by_loose);
     }
-    st = hold_out(stage, w, exact, loose);
+    st = hold_out(stage, w, exact, loose, heads);
     return st == MTP_OK ? put_sides(stage, w, split, rec) : st;
 }
 
@@ -1073,11 +1127,11 @@ static mtp_status write_train(mtp_stage *stage, corpus_writer *w, const mtp_reco
 }
 
 /* A train record: exact keys first, excluded then held out; the loose keys
- * only when neither matched. With nothing to compare against, the text is
- * only checked for UTF-8, as the loose key would have. */
+ * only when neither matched and a head says one may (may_share_loose_key).
+ * Its UTF-8 was checked at feed, before it was spooled. */
 static mtp_status put_train(mtp_stage *stage, corpus_writer *w, const mtp_record *rec)
 {
-    uint64_t exact[SIDE_COUNT], loose[SIDE_COUNT];
+    uint64_t exact[SIDE_COUNT], loose[SIDE_COUNT], heads[SIDE_COUNT];
     exact_keys(w, rec, exact);
     const uint64_t by_exact = excluded_by(w, exact);
     if (by_exact != 0) {
@@ -1087,12 +1141,10 @@ static mtp_status put_train(mtp_stage *stage, corpus_writer *w, const mtp_record
         mtp_counts_drop(&stage->counts, "cross_split_exact", 1);
         return MTP_OK;
     }
-    if (w->excluded.count == 0 && w->heldout.key_count == 0) {
-        const int valid = mtp_utf8_is_valid(rec->text.ptr, rec->text.len) &&
-                          (w->sides == 1 || mtp_utf8_is_valid(rec->tgt.ptr, rec->tgt.len));
-        return valid ? write_train(stage, w, rec) : bad_text(stage, rec);
+    if (!w->any_loose_key || !may_share_loose_key(w, rec)) {
+        return write_train(stage, w, rec);
     }
-    const mtp_status st = loose_keys(w, rec, loose);
+    const mtp_status st = loose_keys(w, rec, loose, heads);
     if (st == MTP_ERR_INPUT) {
         return bad_text(stage, rec);
     }
@@ -1201,7 +1253,11 @@ mtp_status mtp_write_new(const mtp_write_options *opts, mtp_stage **out, mtp_err
         return st;
     }
     corpus_writer *w = mtp_calloc(1, sizeof *w);
-    if (w == NULL) {
+    if (w != NULL) {
+        w->loose_heads = mtp_calloc(LOOSE_HEAD_BITS / 64, sizeof *w->loose_heads);
+    }
+    if (w == NULL || w->loose_heads == NULL) {
+        mtp_free(w);
         return mtp_error_set(err, MTP_ERR_NOMEM, "out of memory");
     }
     w->opts = *opts;

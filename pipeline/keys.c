@@ -108,10 +108,12 @@ static int32_t fold_ascii8(const uint8_t *p, uint8_t *dst, int32_t out)
     return out;
 }
 
-/* Appends the loose form of `text` at scratch->data + *pos. Simple case
- * folding maps one code point to one, at most doubling its UTF-8 length
- * (e.g. U+023A, 2 bytes, folds to U+2C65, 3 bytes), so 2 * len bytes do. */
-static mtp_status append_loose(mtp_str text, mtp_key_scratch *scratch, size_t *pos)
+/* Appends the loose form of `text` at scratch->data + *pos: all of it, or
+ * when `want` bytes of it are enough, at least those (and fewer than 8 more),
+ * reading no further into the text. Simple case folding maps one code point
+ * to one, at most doubling its UTF-8 length (e.g. U+023A, 2 bytes, folds to
+ * U+2C65, 3 bytes), so 2 * len bytes do. */
+static mtp_status append_loose(mtp_str text, size_t want, mtp_key_scratch *scratch, size_t *pos)
 {
     const mtp_status st = scratch_reserve(scratch, *pos + 2 * text.len + 4);
     if (st != MTP_OK) {
@@ -124,7 +126,7 @@ static mtp_status append_loose(mtp_str text, mtp_key_scratch *scratch, size_t *p
     int32_t i = 0;
     int32_t out = (int32_t)*pos;
     const int32_t start = out;
-    while (i < length) {
+    while (i < length && (size_t)(out - start) < want) {
         if (length - i >= 8 && ascii8(s + i)) { /* eight ASCII bytes, no branch per byte */
             out = fold_ascii8(s + i, dst, out);
             i += 8;
@@ -148,7 +150,7 @@ static mtp_status append_loose(mtp_str text, mtp_key_scratch *scratch, size_t *p
             (void)error;
         }
     }
-    if (out == start) { /* nothing kept: key on the exact bytes */
+    if (out == start) { /* nothing kept (so all was read): key on the exact bytes */
         memcpy(dst + out, text.ptr, text.len);
         out += length;
     }
@@ -156,18 +158,52 @@ static mtp_status append_loose(mtp_str text, mtp_key_scratch *scratch, size_t *p
     return MTP_OK;
 }
 
-mtp_status mtp_key_loose(mtp_str text, mtp_key_scratch *scratch, uint64_t *key)
+/* The loose form of `text` (see append_loose for `want`) at scratch->data,
+ * its length into *len. */
+static mtp_status loose_form(mtp_str text, size_t want, mtp_key_scratch *scratch, size_t *len)
 {
     if (text.len > MTP_KEY_MAX_TEXT_BYTES) {
         return MTP_ERR_LIMIT;
     }
+    *len = 0;
+    return append_loose(text, want, scratch, len);
+}
+
+static uint64_t head_of(const char *loose, size_t len)
+{
+    return XXH3_64bits(loose, len < MTP_KEY_LOOSE_HEAD_BYTES ? len : MTP_KEY_LOOSE_HEAD_BYTES);
+}
+
+mtp_status mtp_key_loose(mtp_str text, mtp_key_scratch *scratch, uint64_t *key)
+{
     size_t len = 0;
-    const mtp_status st = append_loose(text, scratch, &len);
-    if (st != MTP_OK) {
-        return st;
+    const mtp_status st = loose_form(text, SIZE_MAX, scratch, &len);
+    if (st == MTP_OK) {
+        *key = XXH3_64bits(scratch->data, len);
     }
-    *key = XXH3_64bits(scratch->data, len);
-    return MTP_OK;
+    return st;
+}
+
+mtp_status mtp_key_loose_with_head(mtp_str text, mtp_key_scratch *scratch, uint64_t *key,
+                                   uint64_t *head)
+{
+    size_t len = 0;
+    const mtp_status st = loose_form(text, SIZE_MAX, scratch, &len);
+    if (st == MTP_OK) {
+        *key = XXH3_64bits(scratch->data, len);
+        *head = head_of(scratch->data, len);
+    }
+    return st;
+}
+
+mtp_status mtp_key_loose_head(mtp_str text, mtp_key_scratch *scratch, uint64_t *head)
+{
+    size_t len = 0;
+    const mtp_status st = loose_form(text, MTP_KEY_LOOSE_HEAD_BYTES, scratch, &len);
+    if (st == MTP_OK) {
+        *head = head_of(scratch->data, len);
+    }
+    return st;
 }
 
 /* Appends one side of a pair: its bytes, or its loose form. */
@@ -175,7 +211,7 @@ static mtp_status append_side(mtp_str text, mtp_dedup_key kind, mtp_key_scratch 
                               size_t *pos)
 {
     if (kind == MTP_DEDUP_LOOSE) {
-        return append_loose(text, scratch, pos);
+        return append_loose(text, SIZE_MAX, scratch, pos);
     }
     const mtp_status st = scratch_reserve(scratch, *pos + text.len + 1);
     if (st == MTP_OK) {

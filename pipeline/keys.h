@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mtprep/dedup.h"
 #include "mtprep/record.h"
 #include "mtprep/status.h"
 
@@ -52,6 +53,25 @@ size_t mtp_keyset_bytes(const mtp_keyset *set);
 size_t mtp_keyset_slot_count(const mtp_keyset *set);
 
 void mtp_keyset_release(mtp_keyset *set);
+
+/* ---- heads of loose keys -------------------------------------------------
+ * The head of a text's loose key is XXH3-64 of the first
+ * MTP_KEY_LOOSE_HEAD_BYTES bytes of its loose form (all of it when shorter;
+ * for a text without letters, of its first bytes, as the loose key then keys
+ * the exact bytes). Texts with equal loose keys have equal heads, and a head
+ * reads only the start of the text: write checks heads first and computes a
+ * train text's loose key only when its head is one a dev/test or excluded
+ * text has. */
+#define MTP_KEY_LOOSE_HEAD_BYTES 16
+
+/* The head alone. Returns MTP_OK, MTP_ERR_INPUT when the bytes it reads are
+ * not valid UTF-8 (bytes past them are not read), MTP_ERR_LIMIT or
+ * MTP_ERR_NOMEM as mtp_key_loose. */
+mtp_status mtp_key_loose_head(mtp_str text, mtp_key_scratch *scratch, uint64_t *head);
+
+/* The loose key (as mtp_key_loose, same returns) and its head. */
+mtp_status mtp_key_loose_with_head(mtp_str text, mtp_key_scratch *scratch, uint64_t *key,
+                                   uint64_t *head);
 
 /* ---- text measures ------------------------------------------------------
  * Over the code points of a UTF-8 text: a word is a maximal run of

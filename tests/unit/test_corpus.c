@@ -297,6 +297,30 @@ static void test_write_loose_key_removes_train_variant(void **state)
     assert_file_text(f->out, "test.id.zst", "");
 }
 
+/* Train texts whose loose form starts as a dev text's (same head) are
+ * judged by the whole loose key: kept when it differs, dropped when equal. */
+static void test_write_loose_key_judged_whole_past_shared_head(void **state)
+{
+    fixture *f = *state;
+    char train[32], dev[32], lines[512];
+    doc_in(MTP_SPLIT_TRAIN, 0.5, 0, "t", train, sizeof train);
+    doc_in(MTP_SPLIT_DEV, 0.5, 0, "d", dev, sizeof dev);
+    snprintf(lines, sizeof lines,
+             "%s\t1\tHarga naik lalu turun lagi esok.\n"
+             "%s\t2\tHARGA NAIK lalu turun lagi, kemarin!\n"
+             "%s\t3\tTurun lagi.\n"
+             "%s\t1\tHarga naik lalu turun lagi kemarin.\n",
+             train, train, train, dev);
+    mtp_stage *stage = new_write(f->out, 0.5, 0);
+    test_collector c = {0};
+    assert_status(test_run_stage(stage, lines, &c), MTP_OK, mtp_stage_error(stage));
+    assert_int_equal(mtp_counts_get(mtp_stage_counts(stage), "dropped.cross_split_loose"), 1);
+    assert_true(mtp_counts_balanced(mtp_stage_counts(stage)));
+    test_collector_release(&c);
+    mtp_stage_free(stage);
+    assert_file_text(f->out, "train.id.zst", "Harga naik lalu turun lagi esok.\nTurun lagi.\n");
+}
+
 static void test_write_empty_input_gives_empty_files(void **state)
 {
     fixture *f = *state;
@@ -1666,6 +1690,7 @@ int main(void)
         T(test_write_leaves_no_temporary_files),
         T(test_write_counts_balance_with_cross_split_drop),
         T(test_write_loose_key_removes_train_variant),
+        T(test_write_loose_key_judged_whole_past_shared_head),
         T(test_write_empty_input_gives_empty_files),
         T(test_write_two_runs_identical_bytes),
         T(test_write_manifest_fields),

@@ -74,6 +74,63 @@ static void test_loose_key_is_exact_key_of_folded_letters(void **state)
     assert_true(loose_key("\"HARGA\" -- naik!!") == want);
 }
 
+/* The head of the loose key: XXH3-64 of the first MTP_KEY_LOOSE_HEAD_BYTES
+ * bytes of the loose form (all of it when shorter). */
+static uint64_t loose_head(const char *text, size_t len)
+{
+    mtp_key_scratch scratch = {NULL, 0};
+    uint64_t head = 0;
+    assert_status(mtp_key_loose_head((mtp_str){text, len}, &scratch, &head), MTP_OK, text);
+    uint64_t key = 0;
+    uint64_t head_too = 0;
+    assert_status(mtp_key_loose_with_head((mtp_str){text, len}, &scratch, &key, &head_too), MTP_OK,
+                  text);
+    assert_true(head_too == head);
+    uint64_t plain = 0;
+    assert_status(mtp_key_loose((mtp_str){text, len}, &scratch, &plain), MTP_OK, text);
+    assert_true(key == plain);
+    mtp_key_scratch_release(&scratch);
+    return head;
+}
+
+static void test_loose_head_is_the_start_of_the_loose_form(void **state)
+{
+    (void)state;
+    assert_int_equal(MTP_KEY_LOOSE_HEAD_BYTES, 16);
+    const char *long_text = "Harga naik 5%. Lalu turun lagi esok hari.";
+    assert_true(loose_head(long_text, strlen(long_text)) ==
+                mtp_key_exact(mtp_str_from_cstr("harganaiklalutur")));
+    assert_true(loose_head("Harga naik", 10) == mtp_key_exact(mtp_str_from_cstr("harganaik")));
+    const char *accented = "\u00C9cole \u00E9COLE \u00C9cole!";
+    assert_true(loose_head(accented, strlen(accented)) ==
+                mtp_key_exact(mtp_str_from_cstr("\u00E9cole\u00E9cole\u00E9co")));
+    /* no letters: the loose key is the exact key, the head its first bytes */
+    assert_true(loose_head("123 456", 7) == mtp_key_exact(mtp_str_from_cstr("123 456")));
+    const char *digits = "1234567890 1234567890";
+    assert_true(loose_head(digits, strlen(digits)) ==
+                mtp_key_exact(mtp_str_from_cstr("1234567890 12345")));
+}
+
+/* The head reads only what it needs: a broken byte after its letters does
+ * not stop it; one inside them does. The full key sees both. */
+static void test_loose_head_reads_only_its_bytes(void **state)
+{
+    (void)state;
+    mtp_key_scratch scratch = {NULL, 0};
+    uint64_t head = 0;
+    uint64_t key = 0;
+    const char late[] = "Harga naik lalu turun lagi \xff";
+    assert_status(mtp_key_loose_head((mtp_str){late, sizeof late - 1}, &scratch, &head), MTP_OK,
+                  "late");
+    assert_true(head == mtp_key_exact(mtp_str_from_cstr("harganaiklalutur")));
+    assert_status(mtp_key_loose_with_head((mtp_str){late, sizeof late - 1}, &scratch, &key, &head),
+                  MTP_ERR_INPUT, "late, full");
+    const char early[] = "Har\xffga naik lalu turun lagi";
+    assert_status(mtp_key_loose_head((mtp_str){early, sizeof early - 1}, &scratch, &head),
+                  MTP_ERR_INPUT, "early");
+    mtp_key_scratch_release(&scratch);
+}
+
 static void test_loose_key_folds_beyond_ascii(void **state)
 {
     (void)state;
@@ -719,6 +776,8 @@ int main(void)
         cmocka_unit_test(test_exact_key_fixed_value),
         cmocka_unit_test(test_loose_key_is_exact_key_of_folded_letters),
         cmocka_unit_test(test_loose_key_folds_beyond_ascii),
+        cmocka_unit_test(test_loose_head_is_the_start_of_the_loose_form),
+        cmocka_unit_test(test_loose_head_reads_only_its_bytes),
         cmocka_unit_test(test_loose_key_keeps_marks),
         cmocka_unit_test(test_loose_key_letterless_uses_bytes),
         cmocka_unit_test(test_loose_key_invalid_utf8),
