@@ -110,6 +110,49 @@ static void staged_lines_and_bytes_count_before_commit(void **state)
     mtp_writer_free(w);
 }
 
+/* Lines are counted exactly whatever the bytes around the LFs: runs of LFs
+ * longer than 255 (one counter byte), bytes that differ from LF in bit 7 or
+ * in one low bit, every length and alignment, staged or written past the stage. */
+static void lines_counted_exactly(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s/out.txt", test_temp_dir());
+    static const unsigned char alphabet[] = {'\n', 0x8a, 0x0b, 0x08, 0x00, 0xff, 'a', 0x2a};
+    const size_t big_len = 200 * 1024; /* past the stage: counted as written */
+    char *big = malloc(big_len);
+    assert_non_null(big);
+    uint64_t lfs = 0;
+    uint32_t x = 2463534242u;
+    for (size_t i = 0; i < big_len; i++) {
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        big[i] = (char)(i < 5000 ? '\n' : alphabet[x % sizeof alphabet]); /* a long LF run first */
+        lfs += big[i] == '\n';
+    }
+    for (size_t offset = 0; offset < 9; offset++) {
+        for (size_t len = 0; len < 40; len++) { /* staged: counted when asked */
+            mtp_writer *w = NULL;
+            assert_status(mtp_writer_open(path, NULL, &w, NULL, 0), MTP_OK, "");
+            mtp_writer_write(w, big + 4990 + offset, len);
+            uint64_t want = 0;
+            for (size_t i = 0; i < len; i++) {
+                want += big[4990 + offset + i] == '\n';
+            }
+            assert_int_equal(mtp_writer_lines(w), want);
+            mtp_writer_free(w);
+        }
+    }
+    mtp_writer *w = NULL;
+    assert_status(mtp_writer_open(path, NULL, &w, NULL, 0), MTP_OK, "");
+    mtp_writer_write(w, big, big_len);
+    assert_status(mtp_writer_commit(w), MTP_OK, mtp_writer_error(w));
+    assert_int_equal(mtp_writer_lines(w), lfs);
+    mtp_writer_free(w);
+    free(big);
+}
+
 /* A write larger than the stage goes out after what is staged, in order. */
 static void write_larger_than_stage_keeps_order(void **state)
 {
@@ -249,6 +292,7 @@ int main(void)
         cmocka_unit_test(uncommitted_writer_leaves_nothing),
         cmocka_unit_test(zstd_output_round_trips),
         cmocka_unit_test(staged_lines_and_bytes_count_before_commit),
+        cmocka_unit_test(lines_counted_exactly),
         cmocka_unit_test(write_larger_than_stage_keeps_order),
         cmocka_unit_test(zstd_bytes_do_not_depend_on_write_sizes),
         cmocka_unit_test(zstd_worker_count_does_not_change_bytes),
