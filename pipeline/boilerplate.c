@@ -28,6 +28,10 @@
  *   {tail}         the rest of the line, not ending like a sentence (. ! ? quote)
  *   {glued}        matches no text: the next character is an ASCII capital or an
  *                  opening quote, with no space before it ("Baca JugaDengan")
+ *   {headline}     a headline glued to the text after it: up to the next glued
+ *                  capital (see match_headline) or the end of the line, 10 to
+ *                  150 bytes with a space ("Pilihan RedaksiH1H2H3Teks ..."); like
+ *                  {glued}, it needs no word boundary before or after it
  * and {TOKEN?} makes a token optional. A match must end on a word boundary.
  * Kinds, in the order they run on a line: strip_all (cut every occurrence,
  * with the whitespace after it), drop (the whole trimmed line matches: the
@@ -87,7 +91,8 @@ typedef enum tok_kind {
     TOK_MONTH,
     TOK_DAY,
     TOK_TAIL,
-    TOK_GLUED
+    TOK_GLUED,
+    TOK_HEADLINE
 } tok_kind;
 
 typedef struct token {
@@ -153,6 +158,11 @@ static int is_alnum(unsigned char c)
 static int is_upper(unsigned char c)
 {
     return c >= 'A' && c <= 'Z';
+}
+
+static int is_lower(unsigned char c)
+{
+    return c >= 'a' && c <= 'z';
 }
 
 static unsigned char fold(unsigned char c, int icase)
@@ -481,6 +491,96 @@ static size_t match_glued(const char *s, size_t len, size_t pos)
     return (is_upper(u[0]) || quote) ? pos : NO_MATCH;
 }
 
+#define HEADLINE_MIN_BYTES 10
+#define HEADLINE_MAX_BYTES 150
+
+/* Whether the text at i (> 0) starts anew, glued to the text before it: an
+ * opening quote and a capital after a letter, digit or punctuation
+ * ('Gratis"Kurang'); or a capital after closing punctuation (a quote with no
+ * space before it), '%' or a digit ("Apa?Bus", "12%Ditjen", "2026Gelandang"), after a lower-case word of four
+ * letters or more, or a capitalised one of three, when a lower-case letter
+ * follows ("KaburKawasan", "IniPatrick"; not "iPhone", "McDonald", but also
+ * "YouTube" and "TikTok": a headline cut short leaves its rest), after an acronym when a lower-case letter
+ * follows ("IGDRekor", "FCMegawati"), and the capitals of an acronym after a
+ * capitalised word or one of four letters or more ("3 KgLPG",
+ * "acakPDIP"; not "eKTP"). */
+static int glued_capital(const char *s, size_t len, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    const unsigned char before = u[i - 1];
+    const size_t quote = u[i] == '"' ? 1 : (i + 3 <= len && u[i] == 0xE2 && u[i + 1] == 0x80 &&
+                                            u[i + 2] == 0x9C) ? 3 : 0;
+    if (quote > 0) {
+        return before > ' ' && i + quote < len && is_upper(u[i + quote]);
+    }
+    if (!is_upper(u[i])) {
+        return 0;
+    }
+    const int closing_quote = (before == '"' || before == '\'') && i >= 2 && u[i - 2] > ' ';
+    if (before == '?' || before == '!' || before == ')' || closing_quote || before == '%' ||
+        (before >= '0' && before <= '9') || (before == 0x9D && i >= 3 && u[i - 3] == 0xE2)) {
+        return 1;
+    }
+    if (i + 1 >= len) {
+        return 0;
+    }
+    size_t letters = 0; /* the letters before i */
+    while (letters < i && (is_lower(u[i - 1 - letters]) || is_upper(u[i - 1 - letters]))) {
+        letters++;
+    }
+    if (is_upper(u[i + 1])) { /* an acronym after a word: "KgLPG", "Diacak-acakPDIP" */
+        return is_lower(before) && (letters >= 4 || (letters >= 2 && is_upper(u[i - letters])));
+    }
+    if (!is_lower(u[i + 1])) {
+        return 0;
+    }
+    if (is_lower(before)) { /* "Hari IniPatrick": a capitalised word may be shorter */
+        return letters >= 4 || (letters == 3 && is_upper(u[i - 3]));
+    }
+    return is_upper(before) && i >= 2 && is_upper(u[i - 2]);
+}
+
+/* Whether the text before i, closing quotes skipped, ends with a full stop. */
+static int after_full_stop(const char *s, size_t pos, size_t i)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    while (i > pos && (u[i - 1] == '"' || u[i - 1] == '\'' ||
+                       (u[i - 1] == 0x9D && i - pos >= 3 && u[i - 3] == 0xE2))) {
+        i -= u[i - 1] == 0x9D ? 3 : 1;
+    }
+    return i > pos && u[i - 1] == '.';
+}
+
+/* {headline}: from pos to the first glued capital that leaves at least
+ * HEADLINE_MIN_BYTES with a space in them (an earlier one is a brand inside
+ * the headline), or to the end of the line; NO_MATCH past HEADLINE_MAX_BYTES
+ * or at a ". ", which ends a sentence, not a headline; nor does a headline end
+ * in '.', closing quotes aside ('ujarnya."Kami'). A headline starts with a
+ * capital, a digit or a quote. */
+static size_t match_headline(const char *s, size_t len, size_t pos)
+{
+    const unsigned char first = pos < len ? (unsigned char)s[pos] : 0;
+    if (!is_upper(first) && !(first >= '0' && first <= '9') && first != '"' && first != 0xE2) {
+        return NO_MATCH;
+    }
+    const size_t limit = len - pos > HEADLINE_MAX_BYTES ? pos + HEADLINE_MAX_BYTES : len;
+    const char *space = NULL;
+    for (size_t i = pos + 1; i <= limit; i++) {
+        if (s[i - 1] == ' ') {
+            if (i - 1 > pos && s[i - 2] == '.') {
+                return NO_MATCH;
+            }
+            space = s + i - 1;
+        }
+        const int ends = (i == len || (i < limit && glued_capital(s, len, i))) &&
+                         !after_full_stop(s, pos, i);
+        if (ends && space != NULL && i - pos >= HEADLINE_MIN_BYTES) {
+            return i;
+        }
+    }
+    return NO_MATCH;
+}
+
 /* Ends of each alternative; `glued`: a {glued} follows, so no word boundary is needed. */
 static unsigned alt_ends(const rule *r, const token *t, int glued, const char *s, size_t len,
                          size_t pos, size_t *ends)
@@ -530,7 +630,8 @@ static unsigned one_end(size_t end, size_t *ends)
 static unsigned token_ends(const rule *r, const token *t, const char *s, size_t len, size_t pos,
                            size_t *ends)
 {
-    const int glued_next = t + 1 < r->tokens + r->token_count && t[1].kind == TOK_GLUED;
+    const int glued_next = t + 1 < r->tokens + r->token_count &&
+                           (t[1].kind == TOK_GLUED || t[1].kind == TOK_HEADLINE);
     switch ((tok_kind)t->kind) {
     case TOK_LIT:
         if (glued_next) {
@@ -563,6 +664,8 @@ static unsigned token_ends(const rule *r, const token *t, const char *s, size_t 
         return one_end(match_tail(s, len, pos), ends);
     case TOK_GLUED:
         return one_end(match_glued(s, len, pos), ends);
+    case TOK_HEADLINE:
+        return one_end(match_headline(s, len, pos), ends);
     case TOK_ANY:
         break;
     }
@@ -626,7 +729,8 @@ static size_t match_token(const matcher *m, unsigned ti, size_t pos)
 static size_t match_from(const matcher *m, unsigned ti, size_t pos)
 {
     if (ti == m->r->token_count) {
-        const int glued = ti > 0 && m->r->tokens[ti - 1].kind == TOK_GLUED;
+        const int glued = ti > 0 && (m->r->tokens[ti - 1].kind == TOK_GLUED ||
+                                     m->r->tokens[ti - 1].kind == TOK_HEADLINE);
         if ((m->need_end && pos != m->len) || !(glued || at_word_boundary(m->s, m->len, pos))) {
             return NO_MATCH;
         }
@@ -899,6 +1003,7 @@ static void token_starts(const rule *r, const token *t, byte_set *set, int *empt
     case TOK_ANY:
     case TOK_WORD:
     case TOK_TAIL:
+    case TOK_HEADLINE:
         *set = all;
         break;
     }
@@ -990,7 +1095,8 @@ static void token_lasts(const rule *r, const token *t, byte_set *set, int *empty
 {
     static const char site_lasts[] = "mdtgvMDTGV"; /* .com .id .net .org .tv */
     token_starts(r, t, set, empty);                /* ANY, WORD, TAIL: every byte */
-    if (t->kind == TOK_ANY || t->kind == TOK_WORD || t->kind == TOK_TAIL) {
+    if (t->kind == TOK_ANY || t->kind == TOK_WORD || t->kind == TOK_TAIL ||
+        t->kind == TOK_HEADLINE) {
         return;
     }
     memset(set, 0, sizeof *set);
@@ -1030,6 +1136,7 @@ static void token_lasts(const rule *r, const token *t, byte_set *set, int *empty
     case TOK_ANY:
     case TOK_WORD:
     case TOK_TAIL:
+    case TOK_HEADLINE:
         break;
     }
 }
@@ -1171,6 +1278,7 @@ static const class_name classes[] = {
     {"ws", TOK_WS},       {"dash", TOK_DASH}, {"cap", TOK_CAP},   {"name", TOK_NAME},
     {"place", TOK_PLACE}, {"site", TOK_SITE}, {"word", TOK_WORD}, {"digits", TOK_DIGITS},
     {"month", TOK_MONTH}, {"day", TOK_DAY},   {"tail", TOK_TAIL}, {"glued", TOK_GLUED},
+    {"headline", TOK_HEADLINE},
     {NULL, TOK_LIT}};
 
 typedef struct parse_ctx {

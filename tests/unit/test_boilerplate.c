@@ -316,6 +316,52 @@ static void glued_matches_before_a_capital_without_space(void **state)
     mtp_boilerplate_free(bp);
 }
 
+/* {headline}: a headline glued to what follows, up to the next glued capital
+ * (after a word of four letters or more, an acronym, a digit or closing
+ * punctuation), 10 to 150 bytes with a space; "iPhone" and "McDonald" stay
+ * inside. */
+static void headline_ends_at_the_next_glued_capital(void **state)
+{
+    (void)state;
+    mtp_boilerplate *bp =
+        parse_ok("picks\tstrip_all\tcase\tPilihan Redaksi{glued}{headline}{headline}{headline}\n");
+    expect_kept(bp,
+                "Pilihan RedaksiBus dan Truk Adu Banteng di Ngawi: 1 Tewas, Sopir KaburKawasan "
+                "Wisatanya Marak Pungli, Pemprov Sudah Lakukan Apa?Bus Tabrak Motor & Mobil di "
+                "Batu MalangPihak kepolisian masih melakukan evakuasi.",
+                0, "Pihak kepolisian masih melakukan evakuasi.");
+    expect_kept(bp,
+                "Hasil laga. Pilihan RedaksiIndonesia Gagal di Piala AFF, Hokky Caraka Masuk "
+                "IGDRekor 38 Tahun Mike Tyson dalam AncamanKata-kata Pelatih Venezia Usai Jay Idzes "
+                "Hajar Cagliari2026Kekalahan dari Filipina membuat Indonesia ketiga.",
+                0, "Hasil laga. Kekalahan dari Filipina membuat Indonesia ketiga.");
+    expect_kept(bp,
+                "Pilihan RedaksiHarga iPhone 16 Turun di Gerai McDonald KotaPenjualan Mobil "
+                "Listrik NaikMegawati Raih Gelar TerbaikWarga antre sejak pagi.",
+                0, "Warga antre sejak pagi.");
+    expect_kept(bp,
+                "Pilihan RedaksiPPN Naik, Ahli Beberkan 6 BahayaTransaksi Uang Elektronik Kena PPN "
+                "12%Ditjen Pajak: Harga Barang Naik 0,9 Persen\"Kurang lebih 30.900 UMKM,\" "
+                "katanya.",
+                0, "\"Kurang lebih 30.900 UMKM,\" katanya.");
+    expect_kept(bp, /* the third "headline" would hold a sentence end: article text */
+                "Pilihan RedaksiPPN Naik, Ahli Beberkan 6 BahayaTransaksi Uang Elektronik "
+                "NaikHingga 30 menit laga imbang. Lalu Persis.Menyerang dari sayap",
+                0,
+                "Pilihan RedaksiPPN Naik, Ahli Beberkan 6 BahayaTransaksi Uang Elektronik "
+                "NaikHingga 30 menit laga imbang. Lalu Persis.Menyerang dari sayap");
+    expect_removed(bp, "Pilihan RedaksiSatu dua tigaBerita empat lima enamBerita tujuh delapan", 0,
+                   "picks");
+    char long_line[400] = "Pilihan RedaksiSatu";
+    for (int k = 0; k < 30; k++) {
+        strcat(long_line, " dua tiga");
+    }
+    expect_kept(bp, long_line, 0, long_line); /* no headline end within 150 bytes */
+    expect_kept(bp, "Pilihan RedaksiDua kataTiga kataEmpat kata", 0,
+                "Pilihan RedaksiDua kataTiga kataEmpat kata"); /* two headlines, not three */
+    mtp_boilerplate_free(bp);
+}
+
 static void line_is_trimmed_of_unicode_spaces(void **state)
 {
     (void)state;
@@ -517,6 +563,45 @@ static void builtin_cuts_embedded_residue_and_credits(void **state)
     mtp_boilerplate_free(bp);
 }
 
+/* CNN Indonesia's three glued "Pilihan Redaksi" headlines go, the article
+ * text glued after them stays; JPNN's closing video teaser is cut. */
+static void builtin_cuts_editor_picks(void **state)
+{
+    (void)state;
+    mtp_boilerplate *bp = builtin();
+    expect_kept(bp,
+                "Pilihan RedaksiBus dan Truk Adu Banteng di Ngawi: 1 Tewas, Sopir KaburKawasan "
+                "Wisatanya Marak Pungli, Pemprov Sudah Lakukan Apa?Bus Tabrak Motor & Mobil di "
+                "Batu MalangPihak kepolisian masih melakukan evakuasi.",
+                0, "Pihak kepolisian masih melakukan evakuasi.");
+    expect_kept(bp,
+                "\"Kami siap,\" tandasnya. (dil/jpnn)Jangan Sampai Ketinggalan Video Pilihan "
+                "Redaksi ini:",
+                0, "\"Kami siap,\" tandasnya. (dil/jpnn)");
+    expect_kept(bp, "Warga pulang. (jpnn)Simak! Video Pilihan Redaksi:", 0,
+                "Warga pulang. (jpnn)");
+    expect_kept(bp,
+                "Pilihan Redaksi5 Pemain Timnas yang Berpotensi BersinarAlasan Pj Gubernur Naikan "
+                "Harga LPG 3 KgLPG 3 Kg Langka di Jakarta, Pertamina Buka SuaraTimnas Indonesia "
+                "pun berusaha keluar dari tekanan.",
+                0, "Timnas Indonesia pun berusaha keluar dari tekanan.");
+    expect_kept(bp, "Pilihan Redaksi ini: Harga Naik", 0, "Pilihan Redaksi ini: Harga Naik");
+    expect_kept(bp, /* an opening quote inside a headline ends none */
+                "Pilihan RedaksiXuan Son Tajam, PSSI Ogah Naturalisasi Pemain seperti "
+                "VietnamThailand Pamer Calon Naturalisasi, Diklaim Lebih 'Bagus' dari Xuan "
+                "Son\"Saat ini tim kami siap,\" katanya.",
+                0, "\"Saat ini tim kami siap,\" katanya.");
+    expect_kept(bp, /* two headlines; the quoted sentence after them is no third */
+                "Pilihan RedaksiTak Habiskan Makanan, Murid Bawa Pulang Paket MBGKabupaten TTS Tak "
+                "Jalankan MBG karena Belum Terima Juknis\"Jamnya saja yang belum tepat,\" "
+                "ujarnya.\"Kami terus evaluasi.\"",
+                0, "\"Jamnya saja yang belum tepat,\" ujarnya.\"Kami terus evaluasi.\"");
+    expect_removed(bp, "Simak! Video Pilihan Redaksi:", 0, "video_picks");
+    expect_kept(bp, "Pilihan redaksi kami jatuh pada film itu.", 0,
+                "Pilihan redaksi kami jatuh pada film itu.");
+    mtp_boilerplate_free(bp);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -548,6 +633,7 @@ int main(void)
         cmocka_unit_test(tail_refuses_sentences),
         cmocka_unit_test(name_does_not_swallow_final_full_stop),
         cmocka_unit_test(glued_matches_before_a_capital_without_space),
+        cmocka_unit_test(headline_ends_at_the_next_glued_capital),
         cmocka_unit_test(line_is_trimmed_of_unicode_spaces),
         cmocka_unit_test(first_drop_rule_in_file_order_wins),
         cmocka_unit_test(strip_all_jumps_between_alternative_openings),
@@ -563,6 +649,7 @@ int main(void)
         cmocka_unit_test(builtin_drops_captions_and_date_lines),
         cmocka_unit_test(builtin_keeps_article_sentences),
         cmocka_unit_test(builtin_cuts_embedded_residue_and_credits),
+        cmocka_unit_test(builtin_cuts_editor_picks),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
