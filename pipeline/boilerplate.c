@@ -32,6 +32,9 @@
  *                  capital (see match_headline) or the end of the line, 10 to
  *                  150 bytes with a space ("Pilihan RedaksiH1H2H3Teks ..."); like
  *                  {glued}, it needs no word boundary before or after it
+ *   {initials}     editors' initials: groups of 2-8 lower-case letters and digits,
+ *                  the first a letter, joined by '/' ("rds", "dil/jpnn"); it may
+ *                  end after any group, a lone group only of up to 4 bytes
  * and {TOKEN?} makes a token optional. A match must end on a word boundary.
  * Kinds, in the order they run on a line: strip_all (cut every occurrence,
  * with the whitespace after it), drop (the whole trimmed line matches: the
@@ -92,7 +95,8 @@ typedef enum tok_kind {
     TOK_DAY,
     TOK_TAIL,
     TOK_GLUED,
-    TOK_HEADLINE
+    TOK_HEADLINE,
+    TOK_INITIALS
 } tok_kind;
 
 typedef struct token {
@@ -581,6 +585,37 @@ static size_t match_headline(const char *s, size_t len, size_t pos)
     return NO_MATCH;
 }
 
+#define INITIALS_MIN_BYTES 2
+#define INITIALS_MAX_BYTES 8
+#define INITIALS_LONE_MAX_BYTES 4 /* "(rds)", "(jpnn)"; not "(tikus)", "(cucian)" */
+
+/* {initials}: the end of each group, shortest first; a first group with no
+ * '/' after it only up to INITIALS_LONE_MAX_BYTES (a longer lone word in
+ * parentheses is text). */
+static unsigned initials_ends(const char *s, size_t len, size_t pos, size_t *ends)
+{
+    unsigned n = 0;
+    for (unsigned group = 0; n < MAX_ENDS && pos < len && is_lower((unsigned char)s[pos]);
+         group++) {
+        size_t end = pos;
+        while (end < len && (is_lower((unsigned char)s[end]) || (s[end] >= '0' && s[end] <= '9'))) {
+            end++;
+        }
+        if (end - pos < INITIALS_MIN_BYTES || end - pos > INITIALS_MAX_BYTES) {
+            break;
+        }
+        const int slash = end < len && s[end] == '/';
+        if (group > 0 || slash || end - pos <= INITIALS_LONE_MAX_BYTES) {
+            ends[n++] = end;
+        }
+        if (!slash) {
+            break;
+        }
+        pos = end + 1;
+    }
+    return n;
+}
+
 /* Ends of each alternative; `glued`: a {glued} follows, so no word boundary is needed. */
 static unsigned alt_ends(const rule *r, const token *t, int glued, const char *s, size_t len,
                          size_t pos, size_t *ends)
@@ -666,6 +701,8 @@ static unsigned token_ends(const rule *r, const token *t, const char *s, size_t 
         return one_end(match_glued(s, len, pos), ends);
     case TOK_HEADLINE:
         return one_end(match_headline(s, len, pos), ends);
+    case TOK_INITIALS:
+        return initials_ends(s, len, pos, ends);
     case TOK_ANY:
         break;
     }
@@ -989,6 +1026,9 @@ static void token_starts(const rule *r, const token *t, byte_set *set, int *empt
     case TOK_DIGITS:
         set_add_range(set, '0', '9');
         break;
+    case TOK_INITIALS:
+        set_add_range(set, 'a', 'z');
+        break;
     case TOK_MONTH:
         add_list_starts(set, month_names);
         break;
@@ -1124,6 +1164,10 @@ static void token_lasts(const rule *r, const token *t, byte_set *set, int *empty
         }
         break;
     case TOK_DIGITS:
+        set_add_range(set, '0', '9');
+        break;
+    case TOK_INITIALS:
+        set_add_range(set, 'a', 'z');
         set_add_range(set, '0', '9');
         break;
     case TOK_MONTH:
@@ -1278,7 +1322,7 @@ static const class_name classes[] = {
     {"ws", TOK_WS},       {"dash", TOK_DASH}, {"cap", TOK_CAP},   {"name", TOK_NAME},
     {"place", TOK_PLACE}, {"site", TOK_SITE}, {"word", TOK_WORD}, {"digits", TOK_DIGITS},
     {"month", TOK_MONTH}, {"day", TOK_DAY},   {"tail", TOK_TAIL}, {"glued", TOK_GLUED},
-    {"headline", TOK_HEADLINE},
+    {"headline", TOK_HEADLINE}, {"initials", TOK_INITIALS},
     {NULL, TOK_LIT}};
 
 typedef struct parse_ctx {

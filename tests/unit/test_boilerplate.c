@@ -362,6 +362,32 @@ static void headline_ends_at_the_next_glued_capital(void **state)
     mtp_boilerplate_free(bp);
 }
 
+/* {initials}: editors' initials, groups of 2-8 lower-case letters and digits
+ * (the first a letter) joined by '/' ("rds", "dil/jpnn", "rhr/rhr/nva",
+ * "mcr35/jpnn"); it may end after any group, so a '/' can follow it, but a
+ * lone group only of up to 4 bytes. */
+static void initials_match_editor_credits(void **state)
+{
+    (void)state;
+    mtp_boilerplate *bp = parse_ok("one\tstrip_suffix\tcase\t({initials})\n"
+                                   "tags\tstrip_suffix\tcase\t({initials}/{initials}){ws}{tail}\n");
+    expect_kept(bp, "Rapat selesai.(ikw/sry)", 0, "Rapat selesai.");
+    expect_kept(bp, "Rapat selesai. (rhr/rhr/nva)", 0, "Rapat selesai.");
+    expect_kept(bp, "Rapat selesai. (rds)", 0, "Rapat selesai.");
+    expect_kept(bp, "Berasal dari kata 'chuu' (tikus)", 0, "Berasal dari kata 'chuu' (tikus)");
+    expect_kept(bp, "Rapat selesai. (antara/kid)", 0, "Rapat selesai.");
+    expect_kept(bp, "Rapat selesai. (mcr35/jpnn)Hasil, Jadwal, dan Klasemen", 0, "Rapat selesai.");
+    expect_kept(bp, "Kata Djarot. (taa/imk) ahok basuki tjahaja purnama", 0, "Kata Djarot.");
+    expect_kept(bp, "Laju 80 (km/jam) di jalan tol.", 0, "Laju 80 (km/jam) di jalan tol.");
+    expect_kept(bp, "Harga naik (yoy) dibanding tahun lalu", 0,
+                "Harga naik (yoy) dibanding tahun lalu");
+    expect_kept(bp, "Rapat selesai. (a/b)", 0, "Rapat selesai. (a/b)");
+    expect_kept(bp, "Rapat selesai. (Ant/Jpnn)", 0, "Rapat selesai. (Ant/Jpnn)");
+    expect_kept(bp, "Rapat selesai. (abcdefghi/jpnn)", 0, "Rapat selesai. (abcdefghi/jpnn)");
+    expect_kept(bp, "Rapat selesai. (2023/jpnn)", 0, "Rapat selesai. (2023/jpnn)");
+    mtp_boilerplate_free(bp);
+}
+
 static void line_is_trimmed_of_unicode_spaces(void **state)
 {
     (void)state;
@@ -564,7 +590,8 @@ static void builtin_cuts_embedded_residue_and_credits(void **state)
 }
 
 /* CNN Indonesia's three glued "Pilihan Redaksi" headlines go, the article
- * text glued after them stays; JPNN's closing video teaser is cut. */
+ * text glued after them stays; JPNN's closing video teasers are cut, and the
+ * editors' initials that close an article, with the tags after them. */
 static void builtin_cuts_editor_picks(void **state)
 {
     (void)state;
@@ -577,9 +604,8 @@ static void builtin_cuts_editor_picks(void **state)
     expect_kept(bp,
                 "\"Kami siap,\" tandasnya. (dil/jpnn)Jangan Sampai Ketinggalan Video Pilihan "
                 "Redaksi ini:",
-                0, "\"Kami siap,\" tandasnya. (dil/jpnn)");
-    expect_kept(bp, "Warga pulang. (jpnn)Simak! Video Pilihan Redaksi:", 0,
-                "Warga pulang. (jpnn)");
+                0, "\"Kami siap,\" tandasnya.");
+    expect_kept(bp, "Warga pulang. (jpnn)Simak! Video Pilihan Redaksi:", 0, "Warga pulang.");
     expect_kept(bp,
                 "Pilihan Redaksi5 Pemain Timnas yang Berpotensi BersinarAlasan Pj Gubernur Naikan "
                 "Harga LPG 3 KgLPG 3 Kg Langka di Jakarta, Pertamina Buka SuaraTimnas Indonesia "
@@ -596,7 +622,13 @@ static void builtin_cuts_editor_picks(void **state)
                 "Jalankan MBG karena Belum Terima Juknis\"Jamnya saja yang belum tepat,\" "
                 "ujarnya.\"Kami terus evaluasi.\"",
                 0, "\"Jamnya saja yang belum tepat,\" ujarnya.\"Kami terus evaluasi.\"");
-    expect_removed(bp, "Simak! Video Pilihan Redaksi:", 0, "video_picks");
+    expect_removed(bp, "Simak! Video Pilihan Redaksi:", 0, "video_teaser");
+    expect_kept(bp, "Padahal Kaesang baru tiga hari resmi menjadi kader PSI. (dil/jpnn)Yuk, Simak "
+                "Juga Video ini!",
+                0, "Padahal Kaesang baru tiga hari resmi menjadi kader PSI.");
+    expect_kept(bp, "Djarot tiba. (taa/imk) ahok basuki tjahaja purnama anies baswedan", 0,
+                "Djarot tiba.");
+    expect_kept(bp, "Laju 80 (km/jam) di jalan tol.", 0, "Laju 80 (km/jam) di jalan tol.");
     expect_kept(bp, "Pilihan redaksi kami jatuh pada film itu.", 0,
                 "Pilihan redaksi kami jatuh pada film itu.");
     mtp_boilerplate_free(bp);
@@ -634,6 +666,7 @@ int main(void)
         cmocka_unit_test(name_does_not_swallow_final_full_stop),
         cmocka_unit_test(glued_matches_before_a_capital_without_space),
         cmocka_unit_test(headline_ends_at_the_next_glued_capital),
+        cmocka_unit_test(initials_match_editor_credits),
         cmocka_unit_test(line_is_trimmed_of_unicode_spaces),
         cmocka_unit_test(first_drop_rule_in_file_order_wins),
         cmocka_unit_test(strip_all_jumps_between_alternative_openings),
