@@ -250,6 +250,11 @@ static void set_add(byte_set *set, unsigned char c)
     set->bits[c >> 6] |= UINT64_C(1) << (c & 63);
 }
 
+static void set_remove(byte_set *set, unsigned char c)
+{
+    set->bits[c >> 6] &= ~(UINT64_C(1) << (c & 63));
+}
+
 static void set_add_range(byte_set *set, unsigned char first, unsigned char last)
 {
     for (unsigned c = first; c <= last; c++) {
@@ -1135,8 +1140,13 @@ static void token_lasts(const rule *r, const token *t, byte_set *set, int *empty
 {
     static const char site_lasts[] = "mdtgvMDTGV"; /* .com .id .net .org .tv */
     token_starts(r, t, set, empty);                /* ANY, WORD, TAIL: every byte */
-    if (t->kind == TOK_ANY || t->kind == TOK_WORD || t->kind == TOK_TAIL ||
-        t->kind == TOK_HEADLINE) {
+    if (t->kind == TOK_TAIL) { /* never a line that ends like a sentence (match_tail) */
+        for (const char *c = ".!?\"'"; *c != '\0'; c++) {
+            set_remove(set, (unsigned char)*c);
+        }
+        return;
+    }
+    if (t->kind == TOK_ANY || t->kind == TOK_WORD || t->kind == TOK_HEADLINE) {
         return;
     }
     memset(set, 0, sizeof *set);
