@@ -51,9 +51,10 @@
  * start, and an anchored rule is rejected by one lookup of the line's first
  * byte, and a rule that must reach the end of the line (drop, strip_suffix) by
  * one lookup of its last byte (computed the same way, backwards). A rule that
- * must contain a piece of literal text (a "filter": the longest space-free
- * piece of a mandatory literal, letters only when the rule is case-sensitive)
- * is skipped on lines without it, found with memchr on its least common byte;
+ * must contain a piece of literal text (a "filter": the space-free piece of
+ * a mandatory literal whose least common byte is rarest, the longer on a tie;
+ * letters only when the rule is case-sensitive) is skipped on lines without
+ * it, found with memchr on that byte;
  * strip_all and strip_suffix rules that open with such a piece jump from one
  * occurrence of it to the next instead of trying every position. These only
  * skip positions where no match exists, so the result is byte for byte that
@@ -1253,7 +1254,20 @@ static int piece_is_exact(const rule *r, size_t start, size_t len)
     return len > 0;
 }
 
-/* The longest exact space-free piece of a mandatory literal. */
+/* Whether anchor a is cheaper to search for than b: a rarer byte to memchr
+ * for (fewer false hits), then more bytes to confirm a hit. */
+static int better_anchor(const rule *r, const anchor *a, const anchor *b)
+{
+    if (b->len == 0) {
+        return 1;
+    }
+    const int rarity_a = byte_commonness((unsigned char)r->text[a->start + a->pivot]);
+    const int rarity_b = byte_commonness((unsigned char)r->text[b->start + b->pivot]);
+    return rarity_a != rarity_b ? rarity_a < rarity_b : a->len > b->len;
+}
+
+/* The exact space-free piece of a mandatory literal cheapest to search for
+ * ("Redaksi" rather than "Pilihan": 'R' starts fewer words than 'P'). */
 static void choose_filter(rule *r)
 {
     for (unsigned i = 0; i < r->token_count; i++) {
@@ -1266,8 +1280,11 @@ static void choose_filter(rule *r)
             if (p < (size_t)t->start + t->len && r->text[p] != ' ') {
                 continue;
             }
-            if (p - piece > r->filter.len && piece_is_exact(r, piece, p - piece)) {
-                r->filter = make_anchor(r, piece, p - piece);
+            if (p > piece && piece_is_exact(r, piece, p - piece)) {
+                const anchor candidate = make_anchor(r, piece, p - piece);
+                if (better_anchor(r, &candidate, &r->filter)) {
+                    r->filter = candidate;
+                }
             }
             piece = p + 1;
         }
