@@ -11,7 +11,9 @@
  * start of the decoded stream is dropped.
  *
  * A range reader (mtp_reader_open_range) seeks to its offset and reads at
- * most its length of raw bytes: the piece is then the whole input.
+ * most its length of raw bytes: the piece is then the whole input. A files
+ * reader (mtp_reader_open_files) reads its files' raw bytes one file after
+ * another, opening the next at the end of the last.
  *
  * Memory: O(max_line_bytes + CHUNK + codec window).
  */
@@ -33,6 +35,8 @@ typedef enum codec { CODEC_UNKNOWN, CODEC_PLAIN, CODEC_ZSTD, CODEC_GZIP } codec;
 struct mtp_reader {
     FILE *file;
     int owns_file;
+    char **paths; /* a files reader: the files after the first, in order */
+    size_t path_count, path_next;
     char name[1024];
     size_t max_line_bytes;
     codec codec;
@@ -80,6 +84,16 @@ static mtp_status alloc_reader(size_t max_line_bytes, mtp_reader **out)
     return MTP_OK;
 }
 
+static mtp_status open_file(mtp_reader *r, const char *path, mtp_error *err)
+{
+    r->file = fopen(path, "rb");
+    r->owns_file = 1;
+    if (r->file == NULL) {
+        return mtp_error_set(err, MTP_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    }
+    return MTP_OK;
+}
+
 mtp_status mtp_reader_open(const char *path, const char *display_name, size_t max_line_bytes,
                            mtp_reader **out, mtp_error *err)
 {
@@ -94,14 +108,48 @@ mtp_status mtp_reader_open(const char *path, const char *display_name, size_t ma
              display_name ? display_name : (is_stdin ? "stdin" : path));
     if (is_stdin) {
         r->file = stdin;
-    } else {
-        r->file = fopen(path, "rb");
-        r->owns_file = 1;
-        if (r->file == NULL) {
-            const int saved = errno;
-            mtp_reader_close(r);
-            return mtp_error_set(err, MTP_ERR_IO, "%s: cannot open: %s", path, strerror(saved));
+    } else if (open_file(r, path, err) != MTP_OK) {
+        mtp_reader_close(r);
+        return MTP_ERR_IO;
+    }
+    *out = r;
+    return MTP_OK;
+}
+
+static mtp_status copy_paths(mtp_reader *r, const char *const *paths, size_t count)
+{
+    r->paths = mtp_calloc(count, sizeof *r->paths);
+    if (r->paths == NULL) {
+        return MTP_ERR_NOMEM;
+    }
+    for (size_t i = 0; i < count; i++) {
+        const size_t n = strlen(paths[i]) + 1;
+        r->paths[i] = mtp_malloc(n);
+        if (r->paths[i] == NULL) {
+            return MTP_ERR_NOMEM;
         }
+        memcpy(r->paths[i], paths[i], n);
+        r->path_count++;
+    }
+    return MTP_OK;
+}
+
+mtp_status mtp_reader_open_files(const char *const *paths, size_t count, const char *display_name,
+                                 size_t max_line_bytes, mtp_reader **out, mtp_error *err)
+{
+    *out = NULL;
+    if (count == 0) {
+        return mtp_error_set(err, MTP_ERR_USAGE, "no files to read");
+    }
+    mtp_reader *r = NULL;
+    mtp_status st = mtp_reader_open(paths[0], display_name, max_line_bytes, &r, err);
+    if (st != MTP_OK) {
+        return st;
+    }
+    st = copy_paths(r, paths + 1, count - 1);
+    if (st != MTP_OK) {
+        mtp_reader_close(r);
+        return mtp_error_set(err, st, "%s: out of memory", paths[0]);
     }
     *out = r;
     return MTP_OK;
@@ -151,6 +199,10 @@ void mtp_reader_close(mtp_reader *r)
     if (r->owns_file && r->file != NULL) {
         fclose(r->file);
     }
+    for (size_t i = 0; i < r->path_count; i++) {
+        mtp_free(r->paths[i]);
+    }
+    mtp_free(r->paths);
     ZSTD_freeDStream(r->zstd);
     if (r->gzip_ready) {
         inflateEnd(&r->gzip);
@@ -162,24 +214,50 @@ void mtp_reader_close(mtp_reader *r)
 
 /* ---- raw input --------------------------------------------------------- */
 
+/* A files reader at the end of one file: the next one, open. */
+static mtp_status next_file(mtp_reader *r)
+{
+    fclose(r->file);
+    r->file = NULL;
+    return open_file(r, r->paths[r->path_next++], &r->error);
+}
+
 static mtp_status fill_raw(mtp_reader *r)
 {
     if (r->raw_pos < r->raw_len || r->raw_eof) {
         return MTP_OK;
     }
     r->raw_pos = 0;
-    const size_t want = r->limited && r->raw_remaining < CHUNK ? (size_t)r->raw_remaining : CHUNK;
-    r->raw_len = want > 0 ? fread(r->raw, 1, want, r->file) : 0;
-    r->raw_total += r->raw_len;
-    r->raw_remaining -= r->limited ? r->raw_len : 0;
-    if (r->raw_len < CHUNK) {
+    for (;;) {
+        const size_t want =
+            r->limited && r->raw_remaining < CHUNK ? (size_t)r->raw_remaining : CHUNK;
+        r->raw_len = want > 0 ? fread(r->raw, 1, want, r->file) : 0;
+        r->raw_total += r->raw_len;
+        r->raw_remaining -= r->limited ? r->raw_len : 0;
+        if (r->raw_len == CHUNK) {
+            return MTP_OK;
+        }
         if (ferror(r->file)) {
             return mtp_error_set(&r->error, MTP_ERR_IO, "%s: read error: %s", r->name,
                                  strerror(errno));
         }
-        r->raw_eof = r->raw_len == 0 || feof(r->file) || (r->limited && r->raw_remaining == 0);
+        const int at_end =
+            r->raw_len == 0 || feof(r->file) || (r->limited && r->raw_remaining == 0);
+        if (!at_end) {
+            return MTP_OK; /* a short read from a pipe */
+        }
+        if (r->path_next == r->path_count) {
+            r->raw_eof = 1;
+            return MTP_OK;
+        }
+        if (r->raw_len > 0) {
+            return MTP_OK; /* the next file once these bytes are used */
+        }
+        const mtp_status st = next_file(r);
+        if (st != MTP_OK) {
+            return st;
+        }
     }
-    return MTP_OK;
 }
 
 static mtp_status start_codec(mtp_reader *r)

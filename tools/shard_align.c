@@ -9,9 +9,9 @@
  * shards 0..N-1 concatenated are the spool `mtprep build` writes.
  *
  * align 0 reads every shard's source spool as one stream and every target
- * spool as another (zstd frames concatenate, so the spools are joined byte
- * for byte into two temporaries under RUN/align), and runs align -> filter
- * made from the recipe exactly as build does. Each surviving pair goes to
+ * spool as another (zstd frames concatenate, so a reader over the shards'
+ * files in order, mtp_reader_open_files, sees the spool build writes), and
+ * runs align -> filter made from the recipe exactly as build does. Each surviving pair goes to
  * part K = the map shard its source document came from: a cursor walks the
  * source spools shard by shard, a document at a time, to the pair's doc_id.
  * align emits in source order, so parts only grow; should a doc_id not be
@@ -26,13 +26,12 @@
  *
  * Memory: map, the stages' own bounds. align: align's own bound (one
  * document pair and its join window), the filter's, one part's key tuples
- * (16 bytes per pair of the part), and the cursor's doc_id. Disk: align
- * copies the compressed spools once, removed at its end.
+ * (16 bytes per pair of the part), the cursor's doc_id, and the names of
+ * the N shards' spools. Disk: align writes only its parts and keys.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "build.h"
 #include "shard.h"
@@ -159,49 +158,34 @@ int shard_task_map_aligned(shard_task *t, unsigned rank)
     return rc;
 }
 
-/* ==== align 0: the joined spools ========================================= */
+/* ==== align 0: the spools as one stream ================================= */
 
-/* Appends the file at `from` to the open file `to`. */
-static int append_file(FILE *to, const char *from)
+/* A reader over every shard's spool of `side`, in shard order. */
+static mtp_status open_side(const shard_task *t, int side, size_t max_line, mtp_reader **out,
+                            mtp_error *err)
 {
-    static char buf[1 << 16];
-    FILE *in = fopen(from, "rb");
-    if (in == NULL) {
-        cli_error("task", "%s: cannot read: %s", from, strerror(errno));
-        return CLI_EXIT_FAILURE;
+    const unsigned n = t->plan.shards;
+    char **paths = mtp_calloc(n, sizeof *paths);
+    char *names = mtp_malloc((size_t)n * SHARD_PATH_CAPACITY);
+    mtp_status st = paths != NULL && names != NULL ? MTP_OK : MTP_ERR_NOMEM;
+    for (unsigned k = 0; k < n && st == MTP_OK; k++) {
+        paths[k] = names + (size_t)k * SHARD_PATH_CAPACITY;
+        if (shard_path(paths[k], "%s/map/shard-%05u.%s.rec.zst", t->run, k, side_suffix[side]) !=
+            0) {
+            st = mtp_error_set(err, MTP_ERR_IO, "%s: path too long", t->run);
+        }
     }
-    size_t n = 0;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0 && fwrite(buf, 1, n, to) == n) {
+    if (st == MTP_ERR_NOMEM) {
+        mtp_error_set(err, st, "out of memory");
     }
-    const int failed = ferror(in) || ferror(to);
-    fclose(in);
-    if (failed) {
-        cli_error("task", "%s: cannot copy: %s", from, strerror(errno));
-        return CLI_EXIT_FAILURE;
+    char display[SHARD_PATH_CAPACITY];
+    if (st == MTP_OK &&
+        shard_path(display, "%s/map/shard-*.%s.rec.zst", t->run, side_suffix[side]) == 0) {
+        st = mtp_reader_open_files((const char *const *)paths, n, display, max_line, out, err);
     }
-    return 0;
-}
-
-/* Joins every shard's spool of `side` into `path` (a temporary name). */
-static int join_spools(const shard_task *t, int side, const char *path)
-{
-    FILE *to = fopen(path, "wb");
-    if (to == NULL) {
-        cli_error("task", "%s: cannot create: %s", path, strerror(errno));
-        return CLI_EXIT_FAILURE;
-    }
-    int rc = 0;
-    for (unsigned k = 0; k < t->plan.shards && rc == 0; k++) {
-        char from[SHARD_PATH_CAPACITY];
-        rc = shard_path(from, "%s/map/shard-%05u.%s.rec.zst", t->run, k, side_suffix[side]) != 0
-                 ? CLI_EXIT_FAILURE
-                 : append_file(to, from);
-    }
-    if (fclose(to) != 0 && rc == 0) {
-        cli_error("task", "%s: cannot write: %s", path, strerror(errno));
-        rc = CLI_EXIT_FAILURE;
-    }
-    return rc;
+    mtp_free(names);
+    mtp_free(paths);
+    return st;
 }
 
 /* ==== align 0: the run =================================================== */
@@ -211,7 +195,6 @@ typedef struct align_run {
     aligned *a;
     mtp_stage *filter;
     mtp_sink to_filter, to_part;
-    char joined[BUILD_SIDES][SHARD_PATH_CAPACITY]; /* the temporaries */
     /* the part being written */
     unsigned part;
     mtp_writer *out;
@@ -387,13 +370,13 @@ static mtp_status emit_filter(void *ctx, const mtp_record *rec)
     return mtp_stage_feed(r->filter, rec, &r->to_part);
 }
 
-/* align over the joined spools -> filter -> parts; every part closed. */
+/* align over the spools -> filter -> parts; every part closed. */
 static mtp_status run_join(align_run *r)
 {
     mtp_reader *src = NULL, *tgt = NULL;
     const size_t max_line = build_aligned_max_line_bytes(r->a);
-    mtp_status st = mtp_reader_open(r->joined[0], NULL, max_line, &src, &r->error);
-    st = st == MTP_OK ? mtp_reader_open(r->joined[1], NULL, max_line, &tgt, &r->error) : st;
+    mtp_status st = open_side(r->t, 0, max_line, &src, &r->error);
+    st = st == MTP_OK ? open_side(r->t, 1, max_line, &tgt, &r->error) : st;
     st = st == MTP_OK ? open_part(r) : st;
     st = st == MTP_OK ? open_cursor(r) : st;
     if (st == MTP_OK) {
@@ -452,22 +435,15 @@ static int finish_align(align_run *r)
                    : rc;
 }
 
-/* Names the two joined spools (temporary names of this process) and makes them. */
-static int make_joined(align_run *r)
+/* RUN/align, where the parts go. */
+static int make_align_dir(const align_run *r)
 {
-    char dir[SHARD_PATH_CAPACITY], base[SHARD_PATH_CAPACITY];
+    char dir[SHARD_PATH_CAPACITY];
     if (shard_path(dir, "%s/align", r->t->run) != 0 || shard_mkdirs(dir) != 0) {
         cli_error("task", "%s/align: cannot create: %s", r->t->run, strerror(errno));
         return CLI_EXIT_FAILURE;
     }
-    int rc = 0;
-    for (int s = 0; s < BUILD_SIDES && rc == 0; s++) {
-        rc = shard_path(base, "%s/joined.%s.rec.zst", dir, side_suffix[s]) != 0 ||
-                     mtp_temp_name(base, r->joined[s], sizeof r->joined[s]) != 0
-                 ? CLI_EXIT_FAILURE
-                 : join_spools(r->t, s, r->joined[s]);
-    }
-    return rc;
+    return 0;
 }
 
 static void release_run(align_run *r)
@@ -477,11 +453,6 @@ static void release_run(align_run *r)
     shard_tuples_release(&r->tuples);
     mtp_free(r->doc);
     mtp_key_scratch_release(&r->scratch);
-    for (int s = 0; s < BUILD_SIDES; s++) {
-        if (r->joined[s][0] != '\0') {
-            unlink(r->joined[s]);
-        }
-    }
 }
 
 int shard_task_align(shard_task *t)
@@ -499,7 +470,7 @@ int shard_task_align(shard_task *t)
         r.key_side = build_aligned_dedup_options(r.a)->side;
         r.to_filter = (mtp_sink){emit_filter, &r};
         r.to_part = (mtp_sink){emit_part, &r};
-        rc = make_joined(&r);
+        rc = make_align_dir(&r);
     }
     if (rc == 0) {
         const mtp_status st = run_join(&r);

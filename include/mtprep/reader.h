@@ -50,6 +50,16 @@ mtp_status mtp_reader_open_range(const char *path, const char *display_name, uin
                                  uint64_t length, uint64_t first_line, size_t max_line_bytes,
                                  mtp_reader **out, mtp_error *err);
 
+/* Opens the files paths[0 .. count) as one input: their bytes read one file
+ * after another, as if concatenated (so zstd frames and gzip members join;
+ * the codec is found from the first bytes), one file open at a time. The
+ * first file is opened here (MTP_ERR_IO as mtp_reader_open); one that cannot
+ * be opened later is MTP_ERR_IO from mtp_reader_next_line, naming it.
+ * `display_name` (NULL: the first path) names the input in messages. The
+ * paths are copied. count 0 is MTP_ERR_USAGE. */
+mtp_status mtp_reader_open_files(const char *const *paths, size_t count, const char *display_name,
+                                 size_t max_line_bytes, mtp_reader **out, mtp_error *err);
+
 /* Next line without its LF. Returns MTP_OK, MTP_END at end of input,
  * MTP_ERR_LIMIT for an over-long line (skipped; call again), MTP_ERR_CODEC
  * or MTP_ERR_IO (message in mtp_reader_error; further reads return MTP_END). */

@@ -247,6 +247,55 @@ static void unreadable_file(void **state)
     assert_string_equal(err.message, "/nonexistent/x.txt: cannot open: No such file or directory");
 }
 
+/* Files read one after another as one input: zstd frames of three files
+ * (one of them empty) join, lines run across the files' boundaries. */
+static void files_read_as_one_input(void **state)
+{
+    (void)state;
+    unsigned char z[256];
+    size_t n = make_zstd("satu\ndu", z, sizeof z);
+    char first[4096], second[4096], third[4096];
+    snprintf(first, sizeof first, "%s", test_write_file("part-0.zst", z, n));
+    snprintf(second, sizeof second, "%s", test_write_file("part-1.zst", "", 0));
+    n = make_zstd("a\ntiga\n", z, sizeof z);
+    snprintf(third, sizeof third, "%s", test_write_file("part-2.zst", z, n));
+    const char *const paths[] = {first, second, third};
+    mtp_reader *r = NULL;
+    mtp_error err = {{0}};
+    assert_status(mtp_reader_open_files(paths, 3, "parts", TEST_MAX_LINE, &r, &err), MTP_OK,
+                  err.message);
+    char got[64];
+    assert_status(read_lines(r, got, sizeof got), MTP_END, mtp_reader_error(r));
+    assert_string_equal(got, "satu|dua|tiga");
+    assert_string_equal(mtp_reader_codec(r), "zstd");
+    assert_string_equal(mtp_reader_name(r), "parts");
+    mtp_reader_close(r);
+}
+
+static void files_missing_one_names_it(void **state)
+{
+    (void)state;
+    char first[4096];
+    snprintf(first, sizeof first, "%s", test_write_file("plain-0.txt", "satu\n", 5));
+    const char *const paths[] = {first, "/nonexistent/plain-1.txt"};
+    mtp_reader *r = NULL;
+    mtp_error err = {{0}};
+    assert_status(mtp_reader_open_files(paths, 2, NULL, TEST_MAX_LINE, &r, &err), MTP_OK,
+                  err.message);
+    char got[64];
+    assert_status(read_lines(r, got, sizeof got), MTP_ERR_IO, "");
+    assert_string_equal(got, "satu");
+    assert_string_equal(mtp_reader_error(r),
+                        "/nonexistent/plain-1.txt: cannot open: No such file or directory");
+    mtp_reader_close(r);
+    const char *const none[] = {"/nonexistent/plain-0.txt"};
+    assert_status(mtp_reader_open_files(none, 1, NULL, TEST_MAX_LINE, &r, &err), MTP_ERR_IO, "");
+    assert_null(r);
+    assert_status(mtp_reader_open_files(none, 0, NULL, TEST_MAX_LINE, &r, &err), MTP_ERR_USAGE,
+                  "");
+    assert_null(r);
+}
+
 static void read_all_returns_whole_file(void **state)
 {
     (void)state;
@@ -396,6 +445,8 @@ int main(void)
         cmocka_unit_test(gzip_concatenated_members),
         cmocka_unit_test(truncated_gzip),
         cmocka_unit_test(unreadable_file),
+        cmocka_unit_test(files_read_as_one_input),
+        cmocka_unit_test(files_missing_one_names_it),
         cmocka_unit_test(read_all_returns_whole_file),
         cmocka_unit_test(range_mid_file_has_its_lines_and_numbers),
         cmocka_unit_test(range_to_end_without_final_newline),
