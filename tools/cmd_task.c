@@ -50,10 +50,10 @@ static const char usage[] =
     "\n"
     "Options:\n"
     "  -q, --quiet       no summary lines\n"
-    "      --threads N   map (monolingual plans): normalize, segment and filter on\n"
-    "                    N worker threads; assemble: compress the train files on N\n"
-    "                    zstd threads; the bytes are the same for every N; the\n"
-    "                    other stages run on one thread\n"
+    "      --threads N   map: normalize and segment (and a monolingual plan's\n"
+    "                    filter) on N worker threads; assemble: compress the train\n"
+    "                    files on N zstd threads; the bytes are the same for every\n"
+    "                    N; the other stages run on one thread\n"
     "      --help        this help\n";
 
 /* STAGE, RUN and RANK, checked against the plan. */

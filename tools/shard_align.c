@@ -139,6 +139,9 @@ int shard_task_map_aligned(shard_task *t, unsigned rank)
     char dir[SHARD_PATH_CAPACITY];
     int rc = shard_check_sizes(&t->plan, rank);
     rc = rc == 0 ? load_aligned(t, &recipe, &a) : rc;
+    if (rc == 0) {
+        build_aligned_set_threads(a, t->threads); /* each side's normalize -> segment */
+    }
     if (rc == 0 && (shard_path(dir, "%s/map", t->run) != 0 || shard_mkdirs(dir) != 0)) {
         cli_error("task", "%s/map: cannot create: %s", t->run, strerror(errno));
         rc = CLI_EXIT_FAILURE;

@@ -2,8 +2,9 @@
 # A sharded run of the aligned sample recipe (id-en) writes the corpus of
 # `mtprep build` byte for byte -- every file, MANIFEST.json and SHA256SUMS
 # included -- for N = 1, 2, 4, 7 shards and P = 1, 3 partitions, the tasks
-# of each stage in a scrambled order; status lists the align stage; each
-# pair lands in the part of the map shard its source document came from.
+# of each stage in a scrambled order, map on P worker threads and assemble
+# on N zstd threads; status lists the align stage; each pair lands in the
+# part of the map shard its source document came from.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -19,7 +20,7 @@ for n in 1 2 4 7; do
         "$MTPREP" plan -q --shards "$n" --partitions "$p" --out "$out" --run "$run" "$recipe"
         (
             cd "$work" # tasks go to the plan's directory themselves
-            for k in $(ranks "$n" odd); do "$MTPREP" task -q map "$run" "$k"; done
+            for k in $(ranks "$n" odd); do "$MTPREP" task -q --threads "$p" map "$run" "$k"; done
             "$MTPREP" task -q align "$run" 0
             for k in $(ranks "$p" rev); do "$MTPREP" task -q reduce "$run" "$k"; done
             for k in $(ranks "$n" rev); do "$MTPREP" task -q write "$run" "$k"; done
