@@ -25,7 +25,9 @@
  *     "B.J. Habibie"), never end a sentence before a capitalised word: we
  *     accept missing the rare real end "Grup C. Italia ..." to keep names
  *     whole; only a lone I, V or X after a lower-case word is read as a Roman
- *     numeral that may end one ("kuartal I. Dengan ...");
+ *     numeral that may end one ("kuartal I. Dengan ..."), and a lone capital
+ *     after a number as an era or unit that may ("2025 M.", "1446 H.",
+ *     "1.000 V."), listed or not;
  *   - "?" or "!" then a closing quote and a lower-case word is an attribution
  *     ("Kapan?" tanya Ani.), not a boundary; nor is a "?" glued between
  *     lower-case letters ("jum?at", a character lost in conversion);

@@ -198,20 +198,34 @@ static int inside_reference_number(const mtp_segmenter *seg, const char *text, s
     return 0;
 }
 
-/* A lone "I", "V" or "X" after a lower-case word is a Roman numeral that may
- * end a sentence ("kuartal I."), not an initial. */
-static int is_roman_after_lower_word(const char *text, size_t word_start, size_t word_len)
+/* The token before the one at word_start, one white-space character
+ * between: [*previous, *limit). Returns 0 when there is none. */
+static int previous_token(const char *text, size_t word_start, size_t *previous, size_t *limit)
 {
-    if (word_len != 1 || strchr("IVX", text[word_start]) == NULL || word_start < 2) {
+    if (word_start < 2 || !is_space(cp_before(text, word_start, limit)) || *limit == 0) {
         return 0;
     }
-    size_t start = 0;
-    if (!is_space(cp_before(text, word_start, &start)) || start == 0) {
+    *previous = seg_token_start(text, *limit);
+    return *previous < *limit;
+}
+
+/* Whether a lone capital at word_start ends a sentence it is the last word
+ * of rather than starting a name: a Roman numeral I, V or X after a
+ * lower-case word ("kuartal I."), or an era or unit after a number ("2025
+ * M.", "1446 H.", "1.000 V.", "Rp 10 M."). */
+static int lone_capital_ends(const char *text, size_t word_start, size_t word_len)
+{
+    size_t previous = 0;
+    size_t limit = 0;
+    if (word_len != 1 || !isupper((unsigned char)text[word_start]) ||
+        !previous_token(text, word_start, &previous, &limit)) {
         return 0;
     }
-    const size_t previous = seg_token_start(text, start);
+    if (isdigit((unsigned char)text[previous]) && isdigit((unsigned char)text[limit - 1])) {
+        return 1;
+    }
     size_t next = 0;
-    return previous < start && u_islower(cp_at(text, start, previous, &next));
+    return strchr("IVX", text[word_start]) != NULL && u_islower(cp_at(text, limit, previous, &next));
 }
 
 /* Applies the prefix list and the initials rule to "WORD." breaks. Returns
@@ -224,7 +238,7 @@ static const char *prefix_rule(const mtp_segmenter *seg, const char *text, size_
     }
     const char *word = text + site->word_start;
     const size_t word_len = site->term_start - site->word_start;
-    if (word_len == 0) {
+    if (word_len == 0 || lone_capital_ends(text, site->word_start, word_len)) {
         return NULL;
     }
     mtp_prefix_class cls = MTP_PREFIX_NONE;
@@ -245,7 +259,7 @@ static const char *prefix_rule(const mtp_segmenter *seg, const char *text, size_
         return "suppressed.reference_number";
     }
     if (cls == MTP_PREFIX_NONE && seg_is_initials(text, site->word_start, site->term_start) &&
-        u_isupper(site->next_cp) && !is_roman_after_lower_word(text, site->word_start, word_len)) {
+        u_isupper(site->next_cp)) {
         return "suppressed.initial";
     }
     return NULL;

@@ -293,6 +293,23 @@ static void test_dotted_initials_do_not_break(void **state)
                  "Menurut A.B. Susanto, itu benar. | Pendapat itu dikutip.");
 }
 
+/* A lone capital after a number is an era or a unit ("2025 M.", "1446 H.",
+ * "1.000 V.", "Rp 10 M."), not an initial or a title: the break stays. */
+static void test_lone_capital_after_number_breaks(void **state)
+{
+    (void)state;
+    expect_split("Hari raya jatuh pada 13 April 2025 M. Sementara itu, batas waktu tiba.",
+                 "Hari raya jatuh pada 13 April 2025 M. | Sementara itu, batas waktu tiba.");
+    expect_split("Awal puasa 1 Ramadhan 1446 H. Penentuan awal puasa berbeda.",
+                 "Awal puasa 1 Ramadhan 1446 H. | Penentuan awal puasa berbeda.");
+    expect_split("Tegangan tinggi 1.000 V. Dengan pengisi daya ini cepat.",
+                 "Tegangan tinggi 1.000 V. | Dengan pengisi daya ini cepat.");
+    expect_split("Nilainya hampir Rp 10 M. Jadi kalau orang tahu.",
+                 "Nilainya hampir Rp 10 M. | Jadi kalau orang tahu.");
+    expect_split("Presiden George W. Bush datang. Kapolres H. Sumarno hadir.",
+                 "Presiden George W. Bush datang. | Kapolres H. Sumarno hadir.");
+}
+
 static void test_roman_numeral_after_lower_word_breaks(void **state)
 {
     (void)state;
@@ -1368,6 +1385,7 @@ int main(void)
         cmocka_unit_test(test_spaced_initials_do_not_break),
         cmocka_unit_test(test_dotted_initials_do_not_break),
         cmocka_unit_test(test_roman_numeral_after_lower_word_breaks),
+        cmocka_unit_test(test_lone_capital_after_number_breaks),
         cmocka_unit_test(test_company_suffix_before_parenthesis_does_not_break),
         cmocka_unit_test(test_tbk_sentence_final_breaks),
         cmocka_unit_test(test_inc_sentence_final_breaks),
