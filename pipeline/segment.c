@@ -22,9 +22,10 @@
  *     245.K/MG") ends a sentence; #ENDS# ("S.H.", "dll.", "Tbk.") keeps it,
  *     except before "(" ("Ltd. (SPA)");
  *   - initials, one capital letter and a period or several such ("R. Tjetje",
- *     "B.J. Habibie"), never end a sentence before a capitalised word: we
- *     accept missing the rare real end "Grup C. Italia ..." to keep names
- *     whole; only a lone I, V or X after a lower-case word is read as a Roman
+ *     "B.J. Habibie"), do not end a sentence before a capitalised word
+ *     unless it is a function word no name takes ("grup C. Namun ...",
+ *     "tindakan F. Mereka ..."): we accept missing the rare real end "Grup C.
+ *     Italia ..." to keep names whole; only a lone I, V or X after a lower-case word is read as a Roman
  *     numeral that may end one ("kuartal I. Dengan ..."), and a lone capital
  *     after a number as an era or unit that may ("2025 M.", "1446 H.",
  *     "1.000 V."), listed or not;

@@ -228,6 +228,38 @@ static int lone_capital_ends(const char *text, size_t word_start, size_t word_le
     return strchr("IVX", text[word_start]) != NULL && u_islower(cp_at(text, limit, previous, &next));
 }
 
+/* Whether the word at `at` is a function word that opens sentences and that
+ * no name takes ("Mereka", "Namun", "Setelah"), followed by a space or ','.
+ * After one, an initial is the last word of its sentence ("tindakan F. Mereka
+ * ...", "grup C. Namun ..."). */
+static int starts_with_function_word(const char *text, size_t len, size_t at)
+{
+    static const char *const words[] = {
+        "Adapun",  "Akan",     "Akhirnya", "Apa",       "Apabila",   "Bagaimana", "Bahkan",
+        "Belum",   "Dalam",    "Dari",     "Dengan",    "Di",        "Dia",       "Hal",
+        "Hingga",  "Ia",       "Ini",      "Itu",       "Jadi",      "Jika",      "Juga",
+        "Kalau",   "Kami",     "Karena",   "Ke",        "Kemudian",  "Ketika",    "Kita",
+        "Lalu",    "Maka",     "Menurut",  "Mereka",    "Meski",     "Meskipun",  "Namun",
+        "Oleh",    "Pada",     "Padahal",  "Saat",      "Saya",      "Sebelum",   "Sebelumnya",
+        "Sedangkan", "Sehingga", "Sejak",  "Selain",    "Selama",    "Selanjutnya", "Sementara",
+        "Setelah", "Siapa",    "Tak",      "Tapi",      "Tetapi",    "Tidak",     "Untuk",
+        "Walaupun", "Yang",
+    };
+    size_t end = at;
+    while (end < len && isalpha((unsigned char)text[end])) {
+        end++;
+    }
+    if (end == at || (end < len && text[end] != ' ' && text[end] != ',')) {
+        return 0;
+    }
+    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
+        if (strlen(words[k]) == end - at && memcmp(words[k], text + at, end - at) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 /* Applies the prefix list and the initials rule to "WORD." breaks. Returns
  * the name of the rule that suppresses the break, or NULL. */
 static const char *prefix_rule(const mtp_segmenter *seg, const char *text, size_t len,
@@ -259,7 +291,7 @@ static const char *prefix_rule(const mtp_segmenter *seg, const char *text, size_
         return "suppressed.reference_number";
     }
     if (cls == MTP_PREFIX_NONE && seg_is_initials(text, site->word_start, site->term_start) &&
-        u_isupper(site->next_cp)) {
+        u_isupper(site->next_cp) && !starts_with_function_word(text, len, site->next)) {
         return "suppressed.initial";
     }
     return NULL;

@@ -279,6 +279,19 @@ static void test_single_initial_does_not_break(void **state)
                  "Lagu itu dinyanyikan R. Tjetje di Bandung.");
 }
 
+/* An initial is the last word of its sentence when a function word that no
+ * name takes follows it: a letter naming a person, group or grade. */
+static void test_initial_before_function_word_breaks(void **state)
+{
+    (void)state;
+    expect_split("Netizen mengecam tindakan F. Mereka mengaku miris. Ia lolos dari grup C. "
+                 "Namun Indonesia gagal.",
+                 "Netizen mengecam tindakan F. | Mereka mengaku miris. | Ia lolos dari grup C. | "
+                 "Namun Indonesia gagal.");
+    expect_split("Gol dicetak M. Salah di menit akhir. Kata M. Syafii, semua aman.",
+                 "Gol dicetak M. Salah di menit akhir. | Kata M. Syafii, semua aman.");
+}
+
 static void test_spaced_initials_do_not_break(void **state)
 {
     (void)state;
@@ -1382,6 +1395,7 @@ int main(void)
         cmocka_unit_test(test_dll_sentence_final_breaks),
         cmocka_unit_test(test_dotted_lower_case_prefix_does_not_break),
         cmocka_unit_test(test_single_initial_does_not_break),
+        cmocka_unit_test(test_initial_before_function_word_breaks),
         cmocka_unit_test(test_spaced_initials_do_not_break),
         cmocka_unit_test(test_dotted_initials_do_not_break),
         cmocka_unit_test(test_roman_numeral_after_lower_word_breaks),
