@@ -51,6 +51,8 @@ void mtp_filter_options_default(mtp_filter_options *opts)
     opts->drop_number_mismatch = 1;
     opts->lang_check = NULL;
     opts->lang_ctx = NULL;
+    opts->langid.src = MTP_LANG_UNSURE;
+    opts->langid.tgt = MTP_LANG_UNSURE;
 }
 
 /* ======================================================================== */
@@ -969,6 +971,9 @@ static mtp_status feed(mtp_stage *stage, const mtp_record *rec, const mtp_sink *
         }
         rule = unit_rule(&st->o, rec->tgt, &mt);
         rule = rule != NULL ? rule : pair_rule(st, rec, &ms, &mt);
+    } else if (rule == NULL && st->o.lang_check != NULL &&
+               !st->o.lang_check(st->o.lang_ctx, rec->text, MTP_FILTER_SRC)) {
+        rule = "langid"; /* a unit: its language, last */
     }
     if (rule == NULL) {
         return out->emit(out->ctx, rec);
@@ -1015,6 +1020,11 @@ mtp_status mtp_filter_new(const mtp_filter_options *opts, mtp_stage **out, mtp_e
     }
     memset(self, 0, sizeof *self);
     self->o = *opts;
+    if (self->o.lang_check == NULL &&
+        (self->o.langid.src != MTP_LANG_UNSURE || self->o.langid.tgt != MTP_LANG_UNSURE)) {
+        self->o.lang_check = mtp_filter_lang_id_en; /* reads the stage's own copy */
+        self->o.lang_ctx = &self->o.langid;
+    }
     const mtp_status created = mtp_stage_create(&ops, self, out);
     if (created != MTP_OK) {
         return mtp_error_set(err, created, "out of memory");

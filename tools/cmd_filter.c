@@ -1,6 +1,7 @@
 /* mtprep filter: drop unit and pair records by length, character-class,
  * content and (for pairs) bitext rules. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 
@@ -25,8 +26,9 @@ static const char usage[] =
     "                   10.500 = 10,500, 1,5 = 1.5, 10.30 = 10:30, 15.00 = 3 p.m.,\n"
     "                   250 juta = 250 million; a number the other side spells\n"
     "                   as a word (six, dua belas, Nov.) is forgiven\n"
-    "  langid           a side is not in its language (library hook; the CLI has\n"
-    "                   no identifier, so the rule is off)\n"
+    "  langid           with --langid: a side is guessed to be in the other of\n"
+    "                   Indonesian and English than it should be\n"
+    "With --langid a unit record, having passed the unit rules, must pass langid.\n"
     "Limits are inclusive.\n"
     "\n"
     "Options:\n"
@@ -40,6 +42,12 @@ static const char usage[] =
     "                               (default: drop them)\n"
     "      --keep-link-teasers      keep texts that open with a news page's link marker,\n"
     "                               'Baca juga:' (default: drop them)\n"
+    "      --langid L[,T]           drop a unit (a pair's source) guessed to be in the\n"
+    "                               other language than L, and a pair's target the\n"
+    "                               other than T; L and T are id or en. The guess\n"
+    "                               counts Indonesian and English function words and\n"
+    "                               is unsure, so keeps the text, unless one language\n"
+    "                               leads widely (default: off)\n"
     "Pair options:\n"
     "      --keep-identical         keep pairs whose sides are identical (default: drop)\n"
     "      --max-length-ratio R     largest longer/shorter length ratio, >= 1\n"
@@ -64,6 +72,7 @@ enum {
     OPT_MAX_NONLETTER_RATIO,
     OPT_KEEP_URL_EMAIL_NUMBER,
     OPT_KEEP_LINK_TEASERS,
+    OPT_LANGID,
     OPT_KEEP_IDENTICAL,
     OPT_MAX_LENGTH_RATIO,
     OPT_LENGTH_RATIO_MIN_CHARS,
@@ -83,6 +92,7 @@ static const struct option long_options[] = {
     {"max-nonletter-ratio", required_argument, NULL, OPT_MAX_NONLETTER_RATIO},
     {"keep-url-email-number", no_argument, NULL, OPT_KEEP_URL_EMAIL_NUMBER},
     {"keep-link-teasers", no_argument, NULL, OPT_KEEP_LINK_TEASERS},
+    {"langid", required_argument, NULL, OPT_LANGID},
     {"keep-identical", no_argument, NULL, OPT_KEEP_IDENTICAL},
     {"max-length-ratio", required_argument, NULL, OPT_MAX_LENGTH_RATIO},
     {"length-ratio-min-chars", required_argument, NULL, OPT_LENGTH_RATIO_MIN_CHARS},
@@ -140,6 +150,33 @@ static int latin_option(int opt, const char *arg, mtp_filter_options *opts)
     return 0;
 }
 
+/* "id" or "en", the languages the built-in guess tells apart. */
+static int parse_lang(const char *arg, size_t len, mtp_lang_guess *out)
+{
+    if (len == 2 && memcmp(arg, "id", 2) == 0) {
+        *out = MTP_LANG_ID;
+    } else if (len == 2 && memcmp(arg, "en", 2) == 0) {
+        *out = MTP_LANG_EN;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+/* --langid L or L,T. */
+static int parse_langid(const char *arg, mtp_filter_langs *out)
+{
+    const char *comma = strchr(arg, ',');
+    const size_t first = comma != NULL ? (size_t)(comma - arg) : strlen(arg);
+    out->tgt = MTP_LANG_UNSURE;
+    if (parse_lang(arg, first, &out->src) != 0 ||
+        (comma != NULL && parse_lang(comma + 1, strlen(comma + 1), &out->tgt) != 0)) {
+        return cli_usage_error("filter", "--langid takes id or en, or two of them as L,T: '%s'",
+                               arg);
+    }
+    return 0;
+}
+
 /* A pair option; returns 0 or CLI_EXIT_USAGE. */
 static int pair_option(int opt, const char *arg, mtp_filter_options *opts)
 {
@@ -186,6 +223,8 @@ static int stage_option(int opt, const char *arg, mtp_filter_options *opts)
     case OPT_KEEP_LINK_TEASERS:
         opts->drop_link_teasers = 0;
         return 0;
+    case OPT_LANGID:
+        return parse_langid(arg, &opts->langid);
     case OPT_KEEP_URL_EMAIL_NUMBER:
         opts->drop_url_email_number = 0;
         return 0;

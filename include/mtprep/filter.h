@@ -53,9 +53,11 @@
  *                    "Sp.KO." is a title, not a host), compared case-folded
  *                    without scheme, "www." and a final '/';
  *   number_mismatch  the multisets of numbers differ (see below);
- *   langid           the caller's language check (mtp_filter_lang_fn) says a
- *                    side is not in its expected language. The library ships
- *                    no identifier: with no function set the rule is off.
+ *   langid           the language check (mtp_filter_lang_fn) says a side is
+ *                    not in its expected language. The library ships one for
+ *                    Indonesian and English (mtp_filter_lang_id_en); with no
+ *                    function set the rule is off. It also runs on unit
+ *                    records, last, with side MTP_FILTER_SRC.
  *
  * Numbers. A number is a run of decimal digits (any Nd, by value) in which
  * single '.', ',' or ':' may stand between digits (':' reads as '.'). Its
@@ -105,6 +107,25 @@ typedef enum mtp_filter_side { MTP_FILTER_SRC = 0, MTP_FILTER_TGT = 1 } mtp_filt
  * safe to call concurrently with the same ctx. */
 typedef int (*mtp_filter_lang_fn)(void *ctx, mtp_str text, mtp_filter_side side);
 
+/* A guess between Indonesian and English, or neither. */
+typedef enum mtp_lang_guess { MTP_LANG_UNSURE = 0, MTP_LANG_ID, MTP_LANG_EN } mtp_lang_guess;
+
+/* Guesses whether `text` (UTF-8) is Indonesian or English from its function
+ * words (pipeline/langid.c): unsure unless one language leads by a wide
+ * margin, as short texts and texts mixing both mostly do not. */
+mtp_lang_guess mtp_lang_guess_id_en(mtp_str text);
+
+/* The expected language of each side for mtp_filter_lang_id_en (the unit of a
+ * unit record is the source); MTP_LANG_UNSURE: that side is not checked. */
+typedef struct mtp_filter_langs {
+    mtp_lang_guess src, tgt;
+} mtp_filter_langs;
+
+/* A lang_check for mtp_filter_options with an mtp_filter_langs as lang_ctx:
+ * 0 (drop) when the text is guessed to be in the other of Indonesian and
+ * English than its side expects; an unsure guess passes. */
+int mtp_filter_lang_id_en(void *ctx, mtp_str text, mtp_filter_side side);
+
 /* Numbers (and number words) compared per side; more are ignored. */
 #define MTP_FILTER_MAX_NUMBERS 64
 
@@ -127,8 +148,11 @@ typedef struct mtp_filter_options {
     int drop_email_mismatch;       /* nonzero (default): rule email_mismatch */
     int drop_url_mismatch;         /* nonzero (default): rule url_mismatch */
     int drop_number_mismatch;      /* nonzero (default): rule number_mismatch */
-    mtp_filter_lang_fn lang_check; /* NULL (default): rule langid off */
+    mtp_filter_lang_fn lang_check; /* NULL (default): rule langid off, unless langid is set */
     void *lang_ctx;                /* passed to lang_check, borrowed */
+    mtp_filter_langs langid;       /* with no lang_check: the built-in Indonesian/English
+                                      check (mtp_filter_lang_id_en) expecting these; both
+                                      MTP_LANG_UNSURE (default): off */
 } mtp_filter_options;
 
 void mtp_filter_options_default(mtp_filter_options *opts);

@@ -34,9 +34,26 @@ grep -q '"dropped.nonletter_ratio": 1' "$work/counts.json" || fail "counts file 
     --max-nonletter-ratio 1 "$work/in" > "$work/out"
 cmp "$work/in" "$work/out" || fail "with every rule off the output differs from the input"
 
+# --langid: a unit guessed to be in the other language goes; a pair's
+# source and target each against their own language; an unsure guess stays.
+printf 'd\t1\tThe price of rice rose because supply was slow.\n' > "$work/lid"
+printf 'd\t2\tHarga beras naik karena pasokan belum lancar.\n' >> "$work/lid"
+printf 'd\t3\tPiala Dunia 2026 di Amerika\n' >> "$work/lid"
+"$MTPREP" filter --langid id "$work/lid" > "$work/out" 2> "$work/err"
+cut -f2 "$work/out" | tr '\n' ' ' > "$work/got"
+[ "$(cat "$work/got")" = "2 3 " ] || fail "--langid id kept: $(cat "$work/got")"
+grep -q '(langid 1)' "$work/err" || fail "--langid id: $(cat "$work/err")"
+"$MTPREP" filter -q --langid en "$work/lid" | cut -f2 | tr '\n' ' ' > "$work/got"
+[ "$(cat "$work/got")" = "1 3 " ] || fail "--langid en kept: $(cat "$work/got")"
+printf 'd\t1=1\tHarga beras naik karena pasokan belum lancar.\tThe price of rice rose because supply was slow.\t1.0000\n' > "$work/pairs"
+"$MTPREP" filter -q --langid id,en "$work/pairs" > "$work/out"
+cmp "$work/pairs" "$work/out" || fail "--langid id,en dropped a right pair"
+"$MTPREP" filter -q --langid en,id "$work/pairs" > "$work/out"
+[ ! -s "$work/out" ] || fail "--langid en,id kept a swapped pair"
+
 # Inconsistent or malformed options are usage errors.
 for args in "--min-chars 20 --max-chars 10" "--max-nonletter-ratio 2" "--min-words -1" \
-    "--max-chars 1x" "--bogus"; do
+    "--max-chars 1x" "--bogus" "--langid fr" "--langid id,de" "--langid id,"; do
     # shellcheck disable=SC2086
     expect_exit 2 "$MTPREP" filter $args
     grep -q '^mtprep filter: ' "$work/stderr" || fail "$args: no message"

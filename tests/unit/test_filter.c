@@ -719,6 +719,49 @@ static void test_pair_langid_hook(void **state)
     expect_pair(&o, "Harga naik.", "Harga naik.", "langid");
 }
 
+/* The built-in guess: unsure unless one language leads by a wide margin. */
+static void test_lang_guess_id_en(void **state)
+{
+    (void)state;
+    assert_int_equal(mtp_lang_guess_id_en(mtp_str_from_cstr(
+                         "Harga beras naik karena pasokan dari daerah belum lancar.")),
+                     MTP_LANG_ID);
+    assert_int_equal(mtp_lang_guess_id_en(mtp_str_from_cstr(
+                         "The price of rice rose because supply from the regions was slow.")),
+                     MTP_LANG_EN);
+    /* English names inside an Indonesian sentence */
+    assert_int_equal(mtp_lang_guess_id_en(mtp_str_from_cstr(
+                         "Ekonom Institute for Development of Economics and Finance (Indef) "
+                         "memiliki pendapat berbeda.")),
+                     MTP_LANG_UNSURE);
+    /* AS is the United States; -nya and -kan are Indonesian */
+    assert_int_equal(mtp_lang_guess_id_en(mtp_str_from_cstr("AS AS AS menaikkan tarifnya.")),
+                     MTP_LANG_ID);
+    assert_int_equal(mtp_lang_guess_id_en(mtp_str_from_cstr("We love this game!")),
+                     MTP_LANG_EN);
+    assert_int_equal(mtp_lang_guess_id_en(mtp_str_from_cstr("Piala Dunia 2026")), MTP_LANG_UNSURE);
+    assert_int_equal(mtp_lang_guess_id_en(mtp_str_from_cstr("")), MTP_LANG_UNSURE);
+}
+
+/* The built-in check drops a unit or side in the other language only. */
+static void test_langid_builtin_units_and_pairs(void **state)
+{
+    (void)state;
+    mtp_filter_options o = no_rules();
+    o.langid.src = MTP_LANG_ID;
+    expect_rule(&o, "The price of rice rose because supply was slow.", "langid");
+    expect_rule(&o, "Harga beras naik karena pasokan belum lancar.", NULL);
+    expect_rule(&o, "Piala Dunia 2026 di Amerika", NULL);
+    mtp_filter_options p = no_pair_rules();
+    p.langid = (mtp_filter_langs){MTP_LANG_ID, MTP_LANG_EN};
+    expect_pair(&p, "Harga beras naik karena pasokan belum lancar.",
+                "The price of rice rose because supply was slow.", NULL);
+    expect_pair(&p, "The price of rice rose because supply was slow.",
+                "The price of rice rose because supply was slow.", "langid");
+    expect_pair(&p, "Harga beras naik karena pasokan belum lancar.",
+                "Harga beras naik karena pasokan belum lancar.", "langid");
+}
+
 /* The pair rules run in their fixed order after the unit rules of both sides. */
 static void test_pair_rule_order(void **state)
 {
@@ -896,6 +939,8 @@ int main(void)
         cmocka_unit_test(test_pair_numbers_any_decimal_digits),
         cmocka_unit_test(test_pair_keep_number_mismatch),
         cmocka_unit_test(test_pair_langid_hook),
+        cmocka_unit_test(test_lang_guess_id_en),
+        cmocka_unit_test(test_langid_builtin_units_and_pairs),
         cmocka_unit_test(test_pair_rule_order),
         cmocka_unit_test(test_pair_defaults_keep_translation),
         cmocka_unit_test(test_pair_bad_length_ratio_rejected),
