@@ -20,9 +20,9 @@
  * held out ("dropped.cross_split_exact"), and only when neither matches by
  * its loose keys, in the same order ("dropped.cross_split_loose"): the loose
  * key is the costly one, so it is computed only for a text whose loose key's
- * head (its first 16 letters, keys.h) is the head of a held-out or excluded
- * loose key, a bitmap lookup. The rest go to train.LANG.zst with "doc_id TAB unit"
- * in train.meta.tsv.zst. An excluded dev/test text never enters the held-out
+ * head (a hash of its loose form's first 16 bytes, keys.h) is the head of a
+ * held-out or excluded loose key, a bitmap lookup. The rest go to
+ * train.LANG.zst with "doc_id TAB unit" in train.meta.tsv.zst. An excluded dev/test text never enters the held-out
  * set: a train text equal to it, or sharing its loose key, counts as
  * excluded, not as cross-split. Keys are tagged by
  * kind (exact: low bit 0, loose: low bit 1) so that one set holds both and
@@ -49,8 +49,9 @@
  * (open addressing, 16 bytes a slot at load <= 0.75: <= 43 bytes per moved
  * document or exclude key, <= 64 while old and new table coexist during a
  * doubling) and the held-out key set (<= 15 bytes per dev/test key, two keys per
- * text and side); besides it, a fixed 128 KiB bitmap of loose-key heads. The cluster map holds only documents whose cluster id
- * differs from their doc_id, so it is O(documents in the clusters file).
+ * text and side); besides them, a fixed 128 KiB bitmap of loose-key heads. The
+ * cluster map holds only documents whose cluster id differs from their
+ * doc_id, so it is O(documents in the clusters file).
  * Besides: a zstd context per corpus file (up to seven) and the spool's (the
  * train files' in multi-threaded mode: `threads` workers with a few
  * MTP_WRITER_JOB_BYTES buffers each, from finish on), the longest record
