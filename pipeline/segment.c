@@ -20,7 +20,8 @@
  *     prefix ("No.", "Rp.") only before a digit or Roman numeral, and no
  *     period of the reference number it opens ("No. XI. B. 02.00", "No.
  *     245.K/MG") ends a sentence; #ENDS# ("S.H.", "dll.", "Tbk.") keeps it,
- *     except before "(" ("Ltd. (SPA)");
+ *     except before "(" ("Ltd. (SPA)") and before a listed title with its
+ *     period ("Sr. Comr. Yusri", a rank);
  *   - initials, one capital letter and a period or several such ("R. Tjetje",
  *     "B.J. Habibie"), do not end a sentence before a capitalised word
  *     unless it is a function word no name takes ("grup C. Namun ...",

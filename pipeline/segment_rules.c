@@ -260,6 +260,18 @@ static int starts_with_function_word(const char *text, size_t len, size_t at)
     return 0;
 }
 
+/* Whether a listed plain prefix and its period start the text at `at`
+ * ("Comr. Yusri"): a title, so what comes before it is part of the name. */
+static int starts_with_title(const mtp_segmenter *seg, const char *text, size_t len, size_t at)
+{
+    size_t end = at;
+    while (end < len && end - at <= TOKEN_MAX_BYTES && isalpha((unsigned char)text[end])) {
+        end++;
+    }
+    return seg->prefixes != NULL && end > at && end < len && text[end] == '.' &&
+           mtp_prefixes_find(seg->prefixes, text + at, end - at) == MTP_PREFIX_PLAIN;
+}
+
 /* Applies the prefix list and the initials rule to "WORD." breaks. Returns
  * the name of the rule that suppresses the break, or NULL. */
 static const char *prefix_rule(const mtp_segmenter *seg, const char *text, size_t len,
@@ -282,6 +294,9 @@ static const char *prefix_rule(const mtp_segmenter *seg, const char *text, size_
     }
     if (cls != MTP_PREFIX_NONE && site->next_cp == '(') {
         return "suppressed.parenthesis"; /* "Pte. Ltd. (SPA) menjual" */
+    }
+    if (cls == MTP_PREFIX_ENDS && starts_with_title(seg, text, len, site->next)) {
+        return "suppressed.title_chain"; /* "Sr. Comr. Yusri" */
     }
     if (cls == MTP_PREFIX_NUMERIC &&
         (u_isdigit(site->next_cp) || starts_roman_numeral(text, len, site->next))) {

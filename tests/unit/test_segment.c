@@ -670,6 +670,18 @@ static void test_english_title_before_name_does_not_break(void **state)
                  "Direktur AirNav, Capt. Avi Rianto, hadir. | Kata Rep. Shin Dong-uk, itu cacat.");
 }
 
+/* An abbreviation that may end a sentence does not before a listed title:
+ * "Sr. Comr." is a rank (senior commissioner), "Smith Sr. He" two sentences. */
+static void test_rank_after_senior_does_not_break(void **state)
+{
+    (void)state;
+    expect_split_lang("en",
+                      "Police spokesman Sr. Comr. Yusri Yunus said so. Adj. Comr. Budi agreed. "
+                      "He is John Smith Sr. He left.",
+                      "Police spokesman Sr. Comr. Yusri Yunus said so. | Adj. Comr. Budi agreed. | "
+                      "He is John Smith Sr. | He left.");
+}
+
 static void test_acting_official_title_does_not_break(void **state)
 {
     (void)state;
@@ -1447,6 +1459,7 @@ int main(void)
         cmocka_unit_test(test_added_breaks_inside_unclosed_quote_break),
         cmocka_unit_test(test_closing_quote_after_space_closes_quotation),
         cmocka_unit_test(test_english_title_before_name_does_not_break),
+        cmocka_unit_test(test_rank_after_senior_does_not_break),
         cmocka_unit_test(test_acting_official_title_does_not_break),
         cmocka_unit_test(test_file_extension_after_period_does_not_break),
         cmocka_unit_test(test_name_particle_after_acronym_does_not_break),
