@@ -155,11 +155,6 @@ struct mtp_boilerplate {
 
 /* ==== characters ======================================================== */
 
-static int is_alnum(unsigned char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 static int is_upper(unsigned char c)
 {
     return c >= 'A' && c <= 'Z';
@@ -168,6 +163,16 @@ static int is_upper(unsigned char c)
 static int is_lower(unsigned char c)
 {
     return c >= 'a' && c <= 'z';
+}
+
+static int is_digit(unsigned char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_alnum(unsigned char c)
+{
+    return is_digit(c) || is_lower(c) || is_upper(c);
 }
 
 static unsigned char fold(unsigned char c, int icase)
@@ -438,7 +443,7 @@ static size_t match_run(const char *s, size_t len, size_t pos, int digits_only)
     const size_t start = pos;
     while (pos < len) {
         const unsigned char c = (unsigned char)s[pos];
-        if (digits_only ? !(c >= '0' && c <= '9')
+        if (digits_only ? !is_digit(c)
                         : (c == '(' || c == ')' || mtp_bp_space_len(s + pos, len - pos) > 0)) {
             break;
         }
@@ -504,16 +509,18 @@ static size_t match_glued(const char *s, size_t len, size_t pos)
 #define HEADLINE_MIN_BYTES 10
 #define HEADLINE_MAX_BYTES 150
 
-/* Whether the text at i (> 0) starts anew, glued to the text before it: an
- * opening quote and a capital after a letter, digit or punctuation
- * ('Gratis"Kurang'); or a capital after closing punctuation (a quote with no
- * space before it), '%' or a digit ("Apa?Bus", "12%Ditjen", "2026Gelandang"), after a lower-case word of four
- * letters or more, or a capitalised one of three, when a lower-case letter
- * follows ("KaburKawasan", "IniPatrick"; not "iPhone", "McDonald", but also
- * "YouTube" and "TikTok": a headline cut short leaves its rest), after an acronym when a lower-case letter
- * follows ("IGDRekor", "FCMegawati"), and the capitals of an acronym after a
- * capitalised word or one of four letters or more ("3 KgLPG",
- * "acakPDIP"; not "eKTP"). */
+/* Whether the text at i (> 0) starts anew, glued to the text before it:
+ *   - an opening quote and a capital after anything but white space
+ *     ('Gratis"Kurang');
+ *   - a capital after closing punctuation, '%' or a digit ("Apa?Bus",
+ *     "12%Ditjen", "2026Gelandang"; a quote counts when no space is before it);
+ *   - a capital and a lower-case letter after a lower-case word of four letters
+ *     or more, or a capitalised one of three ("KaburKawasan", "IniPatrick";
+ *     not "iPhone" or "McDonald", but also "YouTube": a headline cut short
+ *     leaves its rest in the text);
+ *   - a capital and a lower-case letter after an acronym ("IGDRekor");
+ *   - an acronym after a capitalised word, or a word of four letters or more
+ *     ("3 KgLPG", "acakPDIP"; not "eKTP"). */
 static int glued_capital(const char *s, size_t len, size_t i)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -528,7 +535,7 @@ static int glued_capital(const char *s, size_t len, size_t i)
     }
     const int closing_quote = (before == '"' || before == '\'') && i >= 2 && u[i - 2] > ' ';
     if (before == '?' || before == '!' || before == ')' || closing_quote || before == '%' ||
-        (before >= '0' && before <= '9') || (before == 0x9D && i >= 3 && u[i - 3] == 0xE2)) {
+        is_digit(before) || (before == 0x9D && i >= 3 && u[i - 3] == 0xE2)) {
         return 1;
     }
     if (i + 1 >= len) {
@@ -570,21 +577,21 @@ static int after_full_stop(const char *s, size_t pos, size_t i)
 static size_t match_headline(const char *s, size_t len, size_t pos)
 {
     const unsigned char first = pos < len ? (unsigned char)s[pos] : 0;
-    if (!is_upper(first) && !(first >= '0' && first <= '9') && first != '"' && first != 0xE2) {
+    if (!is_upper(first) && !is_digit(first) && first != '"' && first != 0xE2) {
         return NO_MATCH;
     }
     const size_t limit = len - pos > HEADLINE_MAX_BYTES ? pos + HEADLINE_MAX_BYTES : len;
-    const char *space = NULL;
+    int has_space = 0;
     for (size_t i = pos + 1; i <= limit; i++) {
         if (s[i - 1] == ' ') {
             if (i - 1 > pos && s[i - 2] == '.') {
                 return NO_MATCH;
             }
-            space = s + i - 1;
+            has_space = 1;
         }
         const int ends = (i == len || (i < limit && glued_capital(s, len, i))) &&
                          !after_full_stop(s, pos, i);
-        if (ends && space != NULL && i - pos >= HEADLINE_MIN_BYTES) {
+        if (ends && has_space && i - pos >= HEADLINE_MIN_BYTES) {
             return i;
         }
     }
@@ -604,7 +611,7 @@ static unsigned initials_ends(const char *s, size_t len, size_t pos, size_t *end
     for (unsigned group = 0; n < MAX_ENDS && pos < len && is_lower((unsigned char)s[pos]);
          group++) {
         size_t end = pos;
-        while (end < len && (is_lower((unsigned char)s[end]) || (s[end] >= '0' && s[end] <= '9'))) {
+        while (end < len && (is_lower((unsigned char)s[end]) || is_digit((unsigned char)s[end]))) {
             end++;
         }
         if (end - pos < INITIALS_MIN_BYTES || end - pos > INITIALS_MAX_BYTES) {
