@@ -114,6 +114,14 @@ mtp_stage *build_mono_stage(build *b, int i);
 /* The [dedup] options as parsed (valid once dedup is made). */
 const mtp_dedup_options *build_mono_dedup_options(const build *b);
 
+/* The [dedup_docs] stage of a recipe with that section: whether it has it,
+ * making it as build does (0 or the exit code, message printed), and the
+ * stage made (NULL before). With it, write's upstream counts are
+ * BUILD_STAGES + 1: dedup_docs's between filter's and dedup's. */
+int build_mono_has_docs(const build *b);
+int build_mono_make_docs(build *b);
+mtp_stage *build_mono_docs(build *b);
+
 /* The upstream counts write folds into the manifest: fill before finishing write. */
 mtp_counts *build_mono_upstream(build *b);
 

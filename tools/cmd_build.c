@@ -739,6 +739,21 @@ const mtp_dedup_options *build_mono_dedup_options(const build *b)
     return &b->dedup_opts;
 }
 
+int build_mono_has_docs(const build *b)
+{
+    return b->has_docs;
+}
+
+int build_mono_make_docs(build *b)
+{
+    return build_make_docs(&b->docs_args, &b->docs_opts, &b->docs);
+}
+
+mtp_stage *build_mono_docs(build *b)
+{
+    return b->docs;
+}
+
 mtp_counts *build_mono_upstream(build *b)
 {
     return b->upstream;
@@ -753,6 +768,8 @@ void build_mono_release(build *b)
         mtp_stage_free(b->stages[i]);
         b->stages[i] = NULL;
     }
+    mtp_stage_free(b->docs);
+    b->docs = NULL;
     mtp_ingest_free(b->ingest);
     b->ingest = NULL;
 }

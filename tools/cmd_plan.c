@@ -32,7 +32,8 @@ static const char usage[] =
     "recipe's two sides are cut apart, each into N shards); global dedup is\n"
     "spread over P partitions of the key space. Then run\n"
     "  mtprep task map RUN K       for every shard K     (any order, any host)\n"
-    "  mtprep task align RUN 0     aligned recipes only: the join of both sides\n"
+    "  mtprep task align RUN 0     aligned recipes: the join of both sides; a\n"
+    "                              monolingual one with [dedup_docs]: dedup --docs\n"
     "  mtprep task reduce RUN P    for every partition P\n"
     "  mtprep task write RUN K     for every shard K\n"
     "  mtprep task assemble RUN 0\n"
@@ -49,8 +50,9 @@ static const char usage[] =
     "                         markers are removed); the same plan again keeps them\n"
     "  -q, --quiet            no summary lines\n"
     "      --help             this help\n"
-    "Input from stdin is refused, and so is an input that cannot be read, and a\n"
-    "recipe with [dedup_docs] (near-duplicate documents need one process).\n";
+    "Input from stdin is refused, and so is an input that cannot be read, and an\n"
+    "aligned recipe with [dedup_docs] (a monolingual one runs it in align 0, over\n"
+    "every shard's records in input order).\n";
 
 enum { OPT_RUN = CLI_OPT_FIRST_STAGE_OPTION, OPT_SHARDS, OPT_PARTITIONS, OPT_OUT, OPT_FORCE };
 
@@ -165,6 +167,7 @@ static int plan_mono(const plan_cli *c, mtp_recipe *recipe, shard_plan *plan)
     build *b = NULL;
     int rc = build_mono_load(c->recipe_path, recipe, c->out, &b);
     rc = rc == 0 ? build_mono_make(b, 1, BUILD_NORMALIZE, BUILD_WRITE) : rc;
+    rc = rc == 0 && build_mono_has_docs(b) ? build_mono_make_docs(b) : rc;
     rc = rc == 0 ? build_mono_check_write(b) : rc;
     rc = rc == 0 ? fill_plan(c, recipe, build_mono_output(b), plan) : rc;
     if (rc == 0) {
@@ -223,15 +226,17 @@ static int make_plan(const plan_cli *c, shard_plan *plan)
         cli_error("plan", "%s", err.message);
         return cli_exit_code(st);
     }
-    if (mtp_recipe_has_section(recipe, BUILD_DOCS_SECTION)) {
+    const int is_aligned = build_recipe_is_aligned(recipe);
+    if (is_aligned && mtp_recipe_has_section(recipe, BUILD_DOCS_SECTION)) {
         mtp_recipe_free(recipe);
         return cli_usage_error("plan",
-                               "%s: [dedup_docs] compares every document with every other, "
-                               "which a sharded run cannot do yet; build it with mtprep build",
+                               "%s: [dedup_docs] in an aligned recipe compares the pairs of "
+                               "every document, which a sharded run cannot do yet; build it "
+                               "with mtprep build",
                                c->recipe_path);
     }
-    int rc = build_recipe_is_aligned(recipe) ? plan_aligned(c, recipe, plan)
-                                             : plan_mono(c, recipe, plan);
+    plan->docs = !is_aligned && mtp_recipe_has_section(recipe, BUILD_DOCS_SECTION);
+    int rc = is_aligned ? plan_aligned(c, recipe, plan) : plan_mono(c, recipe, plan);
     rc = rc == 0 ? shard_plan_digest(plan) : rc;
     mtp_recipe_free(recipe);
     return rc;

@@ -1,7 +1,8 @@
 /* mtprep task STAGE RUN RANK: one rank of a planned sharded run.
  *
  * The engine (tools/slurm, tools/parallel, or a shell loop) runs every map
- * rank, then align 0 (aligned plans only), every reduce rank, every write
+ * rank, then align 0 (aligned plans, and monolingual ones with
+ * [dedup_docs]), every reduce rank, every write
  * rank, and assemble 0. A rank whose marker RUN/done/STAGE/RRRRR holds the
  * plan's digest is done and returns at once; any other rank is (re)done
  * whole in the plan's working directory, its outputs written under
@@ -30,9 +31,12 @@ static const char usage[] =
     "  map K       shard K's ingest .. filter: records and partitioned dedup keys\n"
     "              (memory: the stages' own, plus 16 bytes per record of the shard);\n"
     "              aligned plans: each side's ingest .. segment of shard K\n"
-    "  align 0     aligned plans only: every shard's two sides joined, aligned and\n"
+    "  align 0     aligned plans: every shard's two sides joined, aligned and\n"
     "              filtered, the pairs split back by shard with their dedup keys\n"
-    "              (memory: align's own, plus 16 bytes per pair of one shard)\n"
+    "              (memory: align's own, plus 16 bytes per pair of one shard);\n"
+    "              monolingual plans with [dedup_docs]: every shard's records, in\n"
+    "              order, through dedup --docs, split back the same way (memory:\n"
+    "              dedup --docs's own, plus 16 bytes per record of one shard)\n"
     "  reduce P    partition P's duplicates: a merge of every shard's keys\n"
     "              (memory: read buffers sharing 32 MiB, 16 bytes per duplicate;\n"
     "              N open files)\n"
@@ -223,7 +227,7 @@ static int run_stage(shard_task *t, const task_args *a)
     case SHARD_MAP:
         return t->plan.aligned ? shard_task_map_aligned(t, a->rank) : shard_task_map(t, a->rank);
     case SHARD_ALIGN:
-        return shard_task_align(t);
+        return t->plan.aligned ? shard_task_align(t) : shard_task_docs(t);
     case SHARD_REDUCE:
         return shard_task_reduce(t, a->rank);
     case SHARD_WRITE:

@@ -8,6 +8,9 @@
  *   RUN/map/shard-KKKKK.rec.zst            shard K's records after filter
  *   RUN/map/shard-KKKKK.STAGE.json         its ingest..filter counts
  *   RUN/keys/part-PPP/shard-KKKKK.keys     its dedup keys in partition P
+ * a monolingual plan with [dedup_docs]: map writes no keys; align 0 runs
+ * dedup --docs over every shard's records in order and writes, as an aligned
+ * plan's align does, the parts, their keys and RUN/align/dedup_docs.json
  * an aligned plan's map and align tasks write instead:
  *   RUN/map/shard-KKKKK.src.rec.zst        shard K's source side after segment
  *   RUN/map/shard-KKKKK.tgt.rec.zst        and its target side
@@ -64,6 +67,8 @@ typedef struct shard_plan {
     char *output;  /* the corpus directory (recipe output or --out) */
     unsigned shards, partitions;
     int aligned;                /* the recipe has a tgt-input: both sides are planned */
+    int docs; /* a monolingual recipe with [dedup_docs]: its align stage (one rank)
+                 runs it over every shard's records (not stored: read off the recipe) */
     uint64_t files_ignored;     /* names a directory walk does not read (source side) */
     uint64_t tgt_files_ignored; /* the same on the target side */
     shard_file *files;
@@ -99,6 +104,9 @@ int shard_plan_add_target(shard_plan *plan, shard_plan *tgt);
 
 /* ---- plan.json, markers, run directory (tools/shard_plan.c) ------------ */
 
+/* Whether the recipe text has a [dedup_docs] section (sets plan->docs). */
+int shard_recipe_has_docs(const char *recipe_path, const char *recipe_text);
+
 /* Sets plan->digest: SHA-256 of the plan's canonical JSON (sorted keys,
  * compact, without the digest). Returns 0 or CLI_EXIT_INTERNAL. */
 int shard_plan_digest(shard_plan *plan);
@@ -132,7 +140,7 @@ int shard_remove_tree(const char *dir);
 void shard_remove_stale(const char *dir, const char *prefix);
 
 /* The stage names and their rank counts under the plan (align: 1 for an
- * aligned plan, 0 for a monolingual one). */
+ * aligned plan or one with [dedup_docs], 0 for another monolingual one). */
 enum { SHARD_MAP, SHARD_ALIGN, SHARD_REDUCE, SHARD_WRITE, SHARD_ASSEMBLE, SHARD_STAGE_COUNT };
 extern const char *const shard_stage_names[SHARD_STAGE_COUNT]; /* map align reduce write assemble */
 int shard_stage_index(const char *name);                       /* -1 when unknown */
@@ -234,6 +242,7 @@ int shard_task_map(shard_task *t, unsigned rank);
 int shard_check_sizes(const shard_plan *plan, unsigned rank);
 int shard_task_map_aligned(shard_task *t, unsigned rank); /* tools/shard_align.c */
 int shard_task_align(shard_task *t);                      /* tools/shard_align.c */
+int shard_task_docs(shard_task *t);                       /* tools/shard_align.c */
 int shard_task_reduce(shard_task *t, unsigned rank);
 int shard_task_write(shard_task *t, unsigned rank);
 int shard_task_assemble(shard_task *t);

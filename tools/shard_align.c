@@ -24,6 +24,12 @@
  * and the parts and their keys files as two globs with their total bytes
  * (a list of N x (P + 1) names would be as large as the run).
  *
+ * A monolingual plan with [dedup_docs] has an align 0 too (shard_task_docs):
+ * every shard's records (RUN/map/shard-KKKKK.rec.zst, in order, one stream)
+ * go through dedup --docs made from the recipe as build makes it, and the
+ * records it keeps go to the parts, with their keys, as the pairs above do;
+ * its counts go to RUN/align/dedup_docs.json.
+ *
  * Memory: map, the stages' own bounds. align: align's own bound (one
  * document pair and its join window), the filter's, one part's key tuples
  * (16 bytes per pair of the part), the cursor's doc_id, and the names of
@@ -163,9 +169,9 @@ int shard_task_map_aligned(shard_task *t, unsigned rank)
 
 /* ==== align 0: the spools as one stream ================================= */
 
-/* A reader over every shard's spool of `side`, in shard order. */
-static mtp_status open_side(const shard_task *t, int side, size_t max_line, mtp_reader **out,
-                            mtp_error *err)
+/* A reader over every shard's map spool RUN/map/shard-K.NAME, in shard order. */
+static mtp_status open_spools(const shard_task *t, const char *name, size_t max_line,
+                              mtp_reader **out, mtp_error *err)
 {
     const unsigned n = t->plan.shards;
     char **paths = mtp_calloc(n, sizeof *paths);
@@ -173,8 +179,7 @@ static mtp_status open_side(const shard_task *t, int side, size_t max_line, mtp_
     mtp_status st = paths != NULL && names != NULL ? MTP_OK : MTP_ERR_NOMEM;
     for (unsigned k = 0; k < n && st == MTP_OK; k++) {
         paths[k] = names + (size_t)k * SHARD_PATH_CAPACITY;
-        if (shard_path(paths[k], "%s/map/shard-%05u.%s.rec.zst", t->run, k, side_suffix[side]) !=
-            0) {
+        if (shard_path(paths[k], "%s/map/shard-%05u.%s", t->run, k, name) != 0) {
             st = mtp_error_set(err, MTP_ERR_IO, "%s: path too long", t->run);
         }
     }
@@ -183,7 +188,7 @@ static mtp_status open_side(const shard_task *t, int side, size_t max_line, mtp_
     }
     char display[SHARD_PATH_CAPACITY];
     if (st == MTP_OK &&
-        shard_path(display, "%s/map/shard-*.%s.rec.zst", t->run, side_suffix[side]) == 0) {
+        shard_path(display, "%s/map/shard-*.%s", t->run, name) == 0) {
         st = mtp_reader_open_files((const char *const *)paths, n, display, max_line, out, err);
     }
     mtp_free(names);
@@ -195,15 +200,18 @@ static mtp_status open_side(const shard_task *t, int side, size_t max_line, mtp_
 
 typedef struct align_run {
     shard_task *t;
-    aligned *a;
+    const char *spool; /* the map spools' name: "src.rec.zst", or "rec.zst" (docs) */
+    aligned *a;        /* an aligned plan */
     mtp_stage *filter;
+    build *b; /* a monolingual plan with [dedup_docs] */
+    mtp_stage *docs;
     mtp_sink to_filter, to_part;
     /* the part being written */
     unsigned part;
     mtp_writer *out;
     shard_tuples tuples;
     uint64_t ordinal; /* pairs in the part so far */
-    uint64_t pairs;   /* in every part */
+    uint64_t pairs;   /* in every part (records, for dedup --docs) */
     uint64_t rec_bytes, key_bytes;
     mtp_dedup_key key_kind;
     mtp_dedup_side key_side;
@@ -228,7 +236,7 @@ static mtp_status open_cursor(align_run *r)
     if (r->cursor_shard >= r->t->plan.shards) {
         return MTP_OK;
     }
-    if (shard_path(path, "%s/map/shard-%05u.src.rec.zst", r->t->run, r->cursor_shard) != 0) {
+    if (shard_path(path, "%s/map/shard-%05u.%s", r->t->run, r->cursor_shard, r->spool) != 0) {
         return mtp_error_set(&r->error, MTP_ERR_IO, "%s: path too long", r->t->run);
     }
     return mtp_reader_open(path, NULL, RECORD_MAX_BYTES, &r->cursor, &r->error);
@@ -378,8 +386,8 @@ static mtp_status run_join(align_run *r)
 {
     mtp_reader *src = NULL, *tgt = NULL;
     const size_t max_line = build_aligned_max_line_bytes(r->a);
-    mtp_status st = open_side(r->t, 0, max_line, &src, &r->error);
-    st = st == MTP_OK ? open_side(r->t, 1, max_line, &tgt, &r->error) : st;
+    mtp_status st = open_spools(r->t, "src.rec.zst", max_line, &src, &r->error);
+    st = st == MTP_OK ? open_spools(r->t, "tgt.rec.zst", max_line, &tgt, &r->error) : st;
     st = st == MTP_OK ? open_part(r) : st;
     st = st == MTP_OK ? open_cursor(r) : st;
     if (st == MTP_OK) {
@@ -404,22 +412,28 @@ static int report_join_error(align_run *r, mtp_status st)
 
 /* ---- outputs ------------------------------------------------------------- */
 
-static int save_tail_counts(align_run *r, shard_output *outputs)
+/* RUN/NAME holding `counts`, named with its bytes in *o. */
+static int save_counts_file(const align_run *r, const char *name, const mtp_counts *counts,
+                            shard_output *o)
 {
-    const mtp_counts *counts[2] = {mtp_aligner_counts(build_aligned_aligner(r->a)),
-                                   mtp_stage_counts(r->filter)};
-    static const char *const names[2] = {"align/align.json", "align/filter.json"};
-    for (int i = 0; i < 2; i++) {
-        char path[SHARD_PATH_CAPACITY];
-        snprintf(outputs[i].path, sizeof outputs[i].path, "%s", names[i]);
-        if (shard_path(path, "%s/%s", r->t->run, names[i]) != 0 ||
-            mtp_counts_save_json(counts[i], path) != MTP_OK) {
-            cli_error("task", "%s/%s: cannot write", r->t->run, names[i]);
-            return CLI_EXIT_FAILURE;
-        }
-        outputs[i].bytes = shard_file_bytes(path);
+    char path[SHARD_PATH_CAPACITY];
+    snprintf(o->path, sizeof o->path, "%s", name);
+    if (shard_path(path, "%s/%s", r->t->run, name) != 0 ||
+        mtp_counts_save_json(counts, path) != MTP_OK) {
+        cli_error("task", "%s/%s: cannot write", r->t->run, name);
+        return CLI_EXIT_FAILURE;
     }
+    o->bytes = shard_file_bytes(path);
     return 0;
+}
+
+/* The parts and their keys files, as two globs with their total bytes. */
+static void name_parts(const align_run *r, shard_output *o)
+{
+    snprintf(o[0].path, sizeof o[0].path, "align/shard-*.rec.zst");
+    o[0].bytes = r->rec_bytes;
+    snprintf(o[1].path, sizeof o[1].path, "keys/part-*/shard-*.keys");
+    o[1].bytes = r->key_bytes;
 }
 
 /* The marker lists the counts and, summed, the parts and their keys. */
@@ -427,11 +441,12 @@ static int finish_align(align_run *r)
 {
     shard_output outputs[4];
     memset(outputs, 0, sizeof outputs);
-    int rc = save_tail_counts(r, outputs);
-    snprintf(outputs[2].path, sizeof outputs[2].path, "align/shard-*.rec.zst");
-    outputs[2].bytes = r->rec_bytes;
-    snprintf(outputs[3].path, sizeof outputs[3].path, "keys/part-*/shard-*.keys");
-    outputs[3].bytes = r->key_bytes;
+    int rc = save_counts_file(r, "align/align.json",
+                              mtp_aligner_counts(build_aligned_aligner(r->a)), &outputs[0]);
+    rc = rc == 0 ? save_counts_file(r, "align/filter.json", mtp_stage_counts(r->filter),
+                                    &outputs[1])
+                 : rc;
+    name_parts(r, &outputs[2]);
     const mtp_counts *in = mtp_aligner_counts(build_aligned_aligner(r->a));
     return rc == 0 ? shard_marker_write(r->t, SHARD_ALIGN, 0, outputs, 4, mtp_counts_get(in, "in"),
                                         r->pairs)
@@ -471,6 +486,7 @@ int shard_task_align(shard_task *t)
         r.filter = build_aligned_tail(r.a, BUILD_TAIL_FILTER);
         r.key_kind = build_aligned_dedup_options(r.a)->key;
         r.key_side = build_aligned_dedup_options(r.a)->side;
+        r.spool = "src.rec.zst";
         r.to_filter = (mtp_sink){emit_filter, &r};
         r.to_part = (mtp_sink){emit_part, &r};
         rc = make_align_dir(&r);
@@ -482,6 +498,91 @@ int shard_task_align(shard_task *t)
     rc = rc == 0 ? finish_align(&r) : rc;
     release_run(&r);
     build_aligned_release(r.a);
+    mtp_recipe_free(recipe);
+    return rc;
+}
+
+/* ==== align 0 of a monolingual plan with [dedup_docs] ===================== */
+
+/* Every shard's records, in order, through dedup --docs into the parts. */
+static mtp_status run_docs(align_run *r)
+{
+    mtp_reader *in = NULL;
+    mtp_status st = open_spools(r->t, "rec.zst", RECORD_MAX_BYTES, &in, &r->error);
+    st = st == MTP_OK ? open_part(r) : st;
+    st = st == MTP_OK ? open_cursor(r) : st;
+    mtp_counts bad;
+    mtp_counts_init(&bad, "task");
+    mtp_record rec;
+    while (st == MTP_OK &&
+           (st = mtp_reader_next_record(in, MTP_ON_ERROR_FAIL, &bad, &rec, &r->error)) == MTP_OK) {
+        st = mtp_stage_feed(r->docs, &rec, &r->to_part);
+    }
+    st = st == MTP_END ? mtp_stage_finish(r->docs, &r->to_part) : st;
+    st = st == MTP_OK ? move_to_part(r, r->t->plan.shards - 1) : st;
+    st = st == MTP_OK ? close_part(r) : st;
+    mtp_reader_close(in);
+    return st;
+}
+
+/* The marker lists dedup_docs's counts and, summed, the parts and their keys. */
+static int finish_docs(align_run *r)
+{
+    shard_output outputs[3];
+    memset(outputs, 0, sizeof outputs);
+    const mtp_counts *counts = mtp_stage_counts(r->docs);
+    const int rc = save_counts_file(r, "align/dedup_docs.json", counts, &outputs[0]);
+    name_parts(r, &outputs[1]);
+    return rc == 0 ? shard_marker_write(r->t, SHARD_ALIGN, 0, outputs, 3,
+                                        mtp_counts_get(counts, "in"), r->pairs)
+                   : rc;
+}
+
+/* The recipe's build, with dedup (for its key options) and dedup --docs made. */
+static int load_docs(shard_task *t, mtp_recipe **recipe, align_run *r)
+{
+    mtp_error err = {{0}};
+    const char *text = t->plan.recipe_text;
+    if (mtp_recipe_parse(t->plan.recipe_path, text, strlen(text), recipe, &err) != MTP_OK) {
+        cli_error("task", "%s", err.message);
+        return CLI_EXIT_FAILURE;
+    }
+    int rc = build_mono_load(t->plan.recipe_path, *recipe, t->plan.output, &r->b);
+    rc = rc == 0 ? build_mono_make(r->b, 0, BUILD_DEDUP, BUILD_DEDUP + 1) : rc;
+    rc = rc == 0 ? build_mono_make_docs(r->b) : rc;
+    if (rc == 0) {
+        r->docs = build_mono_docs(r->b);
+        r->key_kind = build_mono_dedup_options(r->b)->key;
+        r->key_side = build_mono_dedup_options(r->b)->side;
+    }
+    return rc;
+}
+
+int shard_task_docs(shard_task *t)
+{
+    static align_run r; /* holds the sink the stage calls back through */
+    memset(&r, 0, sizeof r);
+    r.t = t;
+    r.spool = "rec.zst";
+    mtp_recipe *recipe = NULL;
+    int rc = shard_require_done(&t->plan, t->run, SHARD_MAP, "align");
+    rc = rc == 0 ? load_docs(t, &recipe, &r) : rc;
+    if (rc == 0) {
+        r.to_part = (mtp_sink){emit_part, &r};
+        rc = make_align_dir(&r);
+    }
+    if (rc == 0) {
+        const mtp_status st = run_docs(&r);
+        if (st != MTP_OK) {
+            const char *msg = r.error.message[0] != '\0' ? r.error.message
+                                                          : mtp_stage_error(r.docs);
+            cli_error("task", "align 00000: %s", msg[0] != '\0' ? msg : mtp_status_str(st));
+            rc = cli_exit_code(st);
+        }
+    }
+    rc = rc == 0 ? finish_docs(&r) : rc;
+    release_run(&r);
+    build_mono_release(r.b);
     mtp_recipe_free(recipe);
     return rc;
 }

@@ -9,7 +9,9 @@
  * record's ordinal in the shard, into RUN/keys/part-PPP/shard-KKKKK.keys for
  * P = (key * partitions) >> 64, sorted by (key, ordinal). A record whose key
  * cannot be computed gets no tuple: the write task gives it to the dedup
- * stage, which applies its own policy. The four stages' counts go to
+ * stage, which applies its own policy. (With a [dedup_docs] section no key
+ * is written: the align task keys the records dedup --docs keeps, see
+ * tools/shard_align.c.) The four stages' counts go to
  * RUN/map/shard-KKKKK.STAGE.json. (An aligned plan's map is
  * tools/shard_align.c's.) With task --threads N, normalize -> segment ->
  * filter run on N worker threads as in build --threads N (blocks in input
@@ -66,6 +68,10 @@ static mtp_status emit_out(void *ctx, const mtp_record *rec)
     mtp_status st = mtp_writer_put_record(m->out, rec);
     if (st != MTP_OK) {
         return mtp_error_set(&m->error, st, "%s", mtp_writer_error(m->out));
+    }
+    if (m->t->plan.docs) {
+        m->ordinal++; /* the align task keys what dedup --docs keeps */
+        return MTP_OK;
     }
     uint64_t key = 0;
     st = mtp_record_key(rec, m->key_kind, m->key_side, &m->scratch, &key);
@@ -265,8 +271,8 @@ static int finish_outputs(map_run *m)
         rc = CLI_EXIT_FAILURE;
     }
     outputs[0].bytes = mtp_writer_file_bytes(m->out);
-    const unsigned parts = m->t->plan.partitions;
-    rc = rc == 0 ? save_keys(m, outputs + 1) : rc;
+    const unsigned parts = m->t->plan.docs ? 0 : m->t->plan.partitions;
+    rc = rc == 0 && parts > 0 ? save_keys(m, outputs + 1) : rc;
     rc = rc == 0 ? save_counts(m, outputs + 1 + parts) : rc;
     const mtp_counts *in = mtp_ingest_counts(build_mono_ingest(m->b));
     rc = rc == 0 ? shard_marker_write(m->t, SHARD_MAP, m->rank, outputs, 1 + parts + 1 + MAP_STAGES,

@@ -31,6 +31,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "build.h"
+#include "mtprep/recipe.h"
 #include "shard.h"
 
 const char *const shard_stage_names[SHARD_STAGE_COUNT] = {"map", "align", "reduce", "write",
@@ -112,7 +114,7 @@ unsigned shard_stage_ranks(const shard_plan *plan, int stage)
     case SHARD_REDUCE:
         return plan->partitions;
     case SHARD_ALIGN:
-        return plan->aligned ? 1u : 0u;
+        return plan->aligned || plan->docs ? 1u : 0u;
     default:
         return 1;
     }
@@ -368,6 +370,19 @@ static int versions_match(json_t *v)
     return 1;
 }
 
+int shard_recipe_has_docs(const char *recipe_path, const char *recipe_text)
+{
+    mtp_recipe *recipe = NULL;
+    mtp_error err = {{0}};
+    if (mtp_recipe_parse(recipe_path != NULL ? recipe_path : "recipe", recipe_text,
+                         strlen(recipe_text), &recipe, &err) != MTP_OK) {
+        return 0; /* the tasks report the recipe's error */
+    }
+    const int has = mtp_recipe_has_section(recipe, BUILD_DOCS_SECTION);
+    mtp_recipe_free(recipe);
+    return has;
+}
+
 static int load_fields(shard_plan *plan, json_t *o)
 {
     int bad = 0;
@@ -385,6 +400,8 @@ static int load_fields(shard_plan *plan, json_t *o)
     plan->tgt_files_ignored = get_u64(o, "tgt_files_ignored", &bad);
     plan->aligned = json_is_true(json_object_get(o, "aligned"));
     bad |= !json_is_boolean(json_object_get(o, "aligned"));
+    plan->docs = plan->recipe_text != NULL && !plan->aligned &&
+                 shard_recipe_has_docs(plan->recipe_path, plan->recipe_text);
     plan->same_versions = versions_match(json_object_get(o, "versions"));
     bad |= plan->recipe_path == NULL || plan->recipe_text == NULL || plan->workdir == NULL ||
            plan->output == NULL;

@@ -1,8 +1,8 @@
 /* mtprep task write RUN K and mtprep task assemble RUN 0: the dedup
  * decisions applied per shard, then the corpus written in one pass.
  *
- * write K streams RUN/map/shard-KKKKK.rec.zst (an aligned plan: the align
- * task's part RUN/align/shard-KKKKK.rec.zst). A record whose ordinal is
+ * write K streams RUN/map/shard-KKKKK.rec.zst (an aligned plan, or one with
+ * [dedup_docs]: the align task's part RUN/align/shard-KKKKK.rec.zst). A record whose ordinal is
  * in the shard's drop set (the union of its entries in every
  * RUN/drop/part-PPP.drop) is a duplicate: counted "in" and
  * "dropped.duplicate_exact" or "dropped.duplicate_loose" as the recipe's
@@ -14,7 +14,8 @@
  *
  * assemble makes the write stage from the recipe exactly as build does,
  * with the upstream counts (ingest, plus the planned files_ignored;
- * normalize; segment; filter; dedup) each merged over the shards in shard
+ * normalize; segment; filter; with [dedup_docs], the align task's
+ * dedup_docs; dedup) each merged over the shards in shard
  * order, and feeds it RUN/out/shard-00000.rec.zst, shard-00001, ... in
  * order: the corpus directory is then byte for byte the one `mtprep build`
  * writes. For an aligned plan the write stage gets --tgt-lang as build
@@ -186,7 +187,7 @@ static int dedup_shard(shard_task *t, unsigned rank, mtp_stage *dedup, const cha
     char in[SHARD_PATH_CAPACITY];
     int rc = load_drops(t, rank, &drops, &drop_count);
     rc = rc == 0 ? open_shard_output(t, rank, &outputs[0], &w) : rc;
-    const char *from = t->plan.aligned ? "align" : "map";
+    const char *from = t->plan.aligned || t->plan.docs ? "align" : "map";
     if (rc == 0 && shard_path(in, "%s/%s/shard-%05u.rec.zst", t->run, from, rank) != 0) {
         rc = CLI_EXIT_FAILURE;
     }
@@ -284,14 +285,21 @@ static int merge_counts(const shard_task *t, const char *dir, const char *stage,
     return rc;
 }
 
-/* build's upstream counts: ingest, normalize, segment, filter, dedup. */
+/* build's upstream counts: ingest, normalize, segment, filter, (dedup_docs,)
+ * dedup. */
 static int fill_upstream(const shard_task *t, mtp_counts *up)
 {
     static const char *const stages[BUILD_STAGES] = {"ingest", "normalize", "segment", "filter",
                                                      "dedup"};
     int rc = 0;
+    size_t n = 0;
     for (int i = 0; i < BUILD_STAGES && rc == 0; i++) {
-        rc = merge_counts(t, i == BUILD_STAGES - 1 ? "out" : "map", stages[i], &up[i]);
+        if (i == BUILD_STAGES - 1 && t->plan.docs) {
+            mtp_counts_init(&up[n], "dedup_docs");
+            rc = merge_file(t, "align/dedup_docs.json", &up[n++]);
+        }
+        rc = rc == 0 ? merge_counts(t, i == BUILD_STAGES - 1 ? "out" : "map", stages[i], &up[n++])
+                     : rc;
     }
     if (rc == 0 && t->plan.files_ignored > 0) {
         mtp_counts_add(&up[0], "files_ignored", t->plan.files_ignored);
@@ -361,7 +369,7 @@ static int upstream_of(const shard_task *t, chain *c, mtp_counts **up, size_t *c
         return fill_upstream_aligned(t, c->pairs, *up);
     }
     *up = build_mono_upstream(c->mono);
-    *count = BUILD_STAGES;
+    *count = BUILD_STAGES + (t->plan.docs ? 1 : 0);
     return fill_upstream(t, *up);
 }
 

@@ -2,7 +2,8 @@
 # Runs a planned mtprep run (`mtprep plan ... --run RUN RECIPE`) with GNU
 # parallel: the stages map, align, reduce, write and assemble in that order,
 # each over the ranks that `mtprep status --missing STAGE RUN` still lists
-# (align has one rank in an aligned plan and none in a monolingual one).
+# (align has one rank in an aligned plan or one with [dedup_docs], and none in
+# another monolingual one).
 #
 # Every rank is one `mtprep task STAGE RUN RANK`. Tasks are idempotent (a
 # task whose completion marker holds the plan digest does nothing) and write
@@ -36,8 +37,9 @@ usage() {
 Usage: tools/parallel/run.sh RUN [OPTIONS]
 
 Runs the missing tasks of a planned mtprep run with GNU parallel, stage by
-stage (map, align, reduce, write, assemble; align only for aligned plans). Run it again to retry after a failure:
-only missing ranks run. Exits 0 when `mtprep status RUN` says complete.
+stage (map, align, reduce, write, assemble; align only for aligned plans and
+those with [dedup_docs]). Run it again to retry after a failure: only missing
+ranks run. Exits 0 when `mtprep status RUN` says complete.
 
 Options:
   --jobs J             parallel jobs per host (default: number of cores); the

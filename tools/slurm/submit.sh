@@ -3,8 +3,8 @@
 # RUN RECIPE`) to Slurm: map, align, reduce, write and assemble as job arrays,
 # each stage depending on the previous one with afterok and
 # --kill-on-invalid-dep (a failed task cancels everything downstream instead
-# of leaving it pending). Align has one rank in an aligned plan and none in a
-# monolingual one.
+# of leaving it pending). Align has one rank in an aligned plan or one with
+# [dedup_docs], and none in another monolingual one.
 #
 # Per stage, `mtprep status --missing STAGE RUN` gives the ranks still to do.
 # They go to RUN/todo/STAGE.NNN.txt (NNN counts submissions, shared with
@@ -33,7 +33,7 @@ Usage: tools/slurm/submit.sh RUN [OPTIONS]
 
 Submits the missing tasks of a planned mtprep run as Slurm job arrays
 (map -> align -> reduce -> write -> assemble, chained with afterok; align
-only for aligned plans). Run it again to
+only for aligned plans and those with [dedup_docs]). Run it again to
 retry after a failure: only the missing ranks are submitted.
 Prints one line 'STAGE JOBID RANKS' per submitted array on stdout.
 

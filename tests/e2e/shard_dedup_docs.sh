@@ -1,0 +1,107 @@
+#!/bin/sh
+# A sharded run of a monolingual recipe with [dedup_docs] writes the corpus of
+# `mtprep build` byte for byte, MANIFEST.json (with dedup_docs's counts) and
+# SHA256SUMS included: map on each shard, then align 0 runs dedup --docs over
+# every shard's records in input order and splits them back by shard with
+# their keys, then reduce, write and assemble as usual; for N = 1, 2, 3, 5
+# shards and P = 1, 2 partitions, ranks in scrambled order; near copies in
+# another shard than their original go. Status lists align 1/1; map writes
+# no keys. An aligned recipe with [dedup_docs] is still refused.
+set -eu
+. "$(dirname "$0")/lib.sh"
+
+# 30 documents of 6 sentences, then 10 near copies of the first 10 (one word
+# changed), shuffled by a fixed permutation so originals and copies fall into
+# different shards.
+awk 'function letters(n,    s) {
+        s = ""
+        do { s = substr("abcdefghij", n % 10 + 1, 1) s; n = int(n / 10) } while (n > 0)
+        return s
+    }
+    function sentence(doc, k, change,    w, t, word) {
+        t = ""
+        for (w = 0; w < 8; w++) {
+            word = "kata" letters(doc) "z" letters(k * 8 + w)
+            if (change && k == 3 && w == 0) word = "berubah"
+            t = t (w ? " " : "") word
+        }
+        return toupper(substr(t, 1, 1)) substr(t, 2) "."
+    }
+    BEGIN {
+        for (i = 0; i < 40; i++) {
+            d = (i * 17) % 40
+            text = ""
+            for (k = 0; k < 6; k++) text = text (k ? " " : "") sentence(d < 30 ? d : d - 30, k, d >= 30)
+            printf "{\"id\": \"doc%03d\", \"text\": \"%s\"}\n", d, text
+        }
+    }' > "$work/in.jsonl"
+printf '[build]\ninput = %s\noutput = %s\nlang = id\n[dedup_docs]\n[write]\ndev-ratio = 0.2\ntest-ratio = 0.2\n' \
+    "$work/in.jsonl" "$work/ref" > "$work/docs.recipe"
+"$MTPREP" build -q "$work/docs.recipe"
+grep -q '"documents_dropped": 10' "$work/ref/MANIFEST.json" || fail "build dropped no 10 documents"
+
+for n in 1 2 3 5; do
+    for p in 1 2; do
+        run=$work/run-$n-$p
+        out=$work/out-$n-$p
+        "$MTPREP" plan -q --shards "$n" --partitions "$p" --out "$out" --run "$run" "$work/docs.recipe"
+        (
+            cd "$work"
+            for k in $(ranks "$n" odd); do "$MTPREP" task -q map "$run" "$k"; done
+            "$MTPREP" task -q align "$run" 0
+            for k in $(ranks "$p" rev); do "$MTPREP" task -q reduce "$run" "$k"; done
+            for k in $(ranks "$n" rev); do "$MTPREP" task -q write "$run" "$k"; done
+            "$MTPREP" task -q assemble "$run" 0
+        ) || fail "N=$n P=$p: a task failed"
+        same_corpus "$work/ref" "$out"
+    done
+done
+[ -z "$(ls "$work/run-3-2/keys/part-000" | grep -v '^shard-0000[0-2].keys$')" ] ||
+    fail "unexpected files among the keys"
+expect_exit 0 "$MTPREP" status "$work/run-3-2"
+printf 'map 3/3\nalign 1/1\nreduce 2/2\nwrite 3/3\nassemble 1/1\n' > "$work/want"
+cmp "$work/stdout" "$work/want" || fail "status: $(cat "$work/stdout")"
+
+# news-id (when ../shared is here): 4 shards, 3 partitions, map and assemble
+# on 2 threads; about 1,300 of its documents are near copies.
+news=$MTPREP_SHARED_DIR/corpora/news-id/articles.jsonl
+if [ -r "$news" ]; then
+    printf '[build]\ninput = %s\noutput = %s\nlang = id\n[dedup_docs]\n' "$news" "$work/news-ref" \
+        > "$work/news.recipe"
+    "$MTPREP" build -q "$work/news.recipe"
+    "$MTPREP" plan -q --shards 4 --partitions 3 --out "$work/news-out" --run "$work/news-run" \
+        "$work/news.recipe"
+    (
+        cd "$work"
+        for k in 3 1 0 2; do "$MTPREP" task -q --threads 2 map "$work/news-run" "$k"; done
+        "$MTPREP" task -q align "$work/news-run" 0
+        for p in 2 0 1; do "$MTPREP" task -q reduce "$work/news-run" "$p"; done
+        for k in 0 1 2 3; do "$MTPREP" task -q write "$work/news-run" "$k"; done
+        "$MTPREP" task -q --threads 2 assemble "$work/news-run" 0
+    ) || fail "news-id: a task failed"
+    same_corpus "$work/news-ref" "$work/news-out"
+    dropped=$(sed -n 's/.*"documents_dropped": \([0-9]*\).*/\1/p' "$work/news-out/MANIFEST.json")
+    [ "${dropped:-0}" -gt 1000 ] || fail "news-id: only ${dropped:-0} documents dropped"
+fi
+
+# Reduce waits for align; align for every map.
+"$MTPREP" plan -q --shards 2 --run "$work/early" --out "$work/early-out" "$work/docs.recipe"
+expect_exit 1 "$MTPREP" task align "$work/early" 0
+grep -q 'align needs every map task done first' "$work/stderr" || fail "align before map: $(cat "$work/stderr")"
+(cd "$work" && "$MTPREP" task -q map "$work/early" 0 && "$MTPREP" task -q map "$work/early" 1)
+expect_exit 1 "$MTPREP" task reduce "$work/early" 0
+grep -q 'reduce needs every align task done first' "$work/stderr" ||
+    fail "reduce before align: $(cat "$work/stderr")"
+
+# An aligned recipe with [dedup_docs] is refused, naming mtprep build.
+cat > "$work/aligned.recipe" <<RECIPE
+[build]
+input = $MTPREP_SOURCE_DIR/corpora/sample/id
+tgt-input = $MTPREP_SOURCE_DIR/corpora/sample/en
+output = $work/al
+[dedup_docs]
+RECIPE
+expect_exit 2 "$MTPREP" plan --run "$work/al-run" "$work/aligned.recipe"
+grep -q 'dedup_docs.*mtprep build' "$work/stderr" || fail "aligned plan: $(cat "$work/stderr")"
+[ ! -e "$work/al-run/plan.json" ] || fail "a refused plan was written"
+pass
