@@ -10,27 +10,7 @@ set -eu
 # 30 documents of 6 sentences, every word unique to its document, then 10
 # near copies of the first 10 (one word changed): Jaccard about 0.96, over
 # the default threshold 0.8.
-awk 'function letters(n,    s) {
-        s = ""
-        do { s = substr("abcdefghij", n % 10 + 1, 1) s; n = int(n / 10) } while (n > 0)
-        return s
-    }
-    function sentence(doc, k, change,    w, t, word) {
-        t = ""
-        for (w = 0; w < 8; w++) {
-            word = "kata" letters(doc) "z" letters(k * 8 + w)
-            if (change && k == 3 && w == 0) word = "berubah"
-            t = t (w ? " " : "") word
-        }
-        return toupper(substr(t, 1, 1)) substr(t, 2) "."
-    }
-    BEGIN {
-        for (d = 0; d < 40; d++) {
-            text = ""
-            for (k = 0; k < 6; k++) text = text (k ? " " : "") sentence(d < 30 ? d : d - 30, k, d >= 30)
-            printf "{\"id\": \"doc%03d\", \"text\": \"%s\"}\n", d, text
-        }
-    }' > "$work/in.jsonl"
+near_copy_docs 1 > "$work/in.jsonl"
 
 recipe() { # OUT EXTRA-SECTIONS
     printf '[build]\ninput = %s\noutput = %s\nlang = id\n[write]\ndev-ratio = 0.2\ntest-ratio = 0.2\n%s\n' \

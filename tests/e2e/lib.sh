@@ -70,3 +70,33 @@ need_shared() {
         exit 77
     }
 }
+
+# near_copy_docs STEP: JSONL on stdout, 40 documents of 6 sentences: 30 with
+# every word unique to the document, then 10 near copies of the first 10 (one
+# word changed: Jaccard about 0.96, over dedup --docs's default 0.8). The
+# i-th line holds document (i * STEP) % 40: STEP 1 keeps that order, 17
+# spreads copies and originals apart (copies of 3, 4, 7 come first).
+near_copy_docs() {
+    awk -v step="$1" 'function letters(n,    s) {
+            s = ""
+            do { s = substr("abcdefghij", n % 10 + 1, 1) s; n = int(n / 10) } while (n > 0)
+            return s
+        }
+        function sentence(doc, k, change,    w, t, word) {
+            t = ""
+            for (w = 0; w < 8; w++) {
+                word = "kata" letters(doc) "z" letters(k * 8 + w)
+                if (change && k == 3 && w == 0) word = "berubah"
+                t = t (w ? " " : "") word
+            }
+            return toupper(substr(t, 1, 1)) substr(t, 2) "."
+        }
+        BEGIN {
+            for (i = 0; i < 40; i++) {
+                d = (i * step) % 40
+                text = ""
+                for (k = 0; k < 6; k++) text = text (k ? " " : "") sentence(d < 30 ? d : d - 30, k, d >= 30)
+                printf "{\"id\": \"doc%03d\", \"text\": \"%s\"}\n", d, text
+            }
+        }'
+}

@@ -13,28 +13,7 @@ set -eu
 # 30 documents of 6 sentences, then 10 near copies of the first 10 (one word
 # changed), shuffled by a fixed permutation so originals and copies fall into
 # different shards.
-awk 'function letters(n,    s) {
-        s = ""
-        do { s = substr("abcdefghij", n % 10 + 1, 1) s; n = int(n / 10) } while (n > 0)
-        return s
-    }
-    function sentence(doc, k, change,    w, t, word) {
-        t = ""
-        for (w = 0; w < 8; w++) {
-            word = "kata" letters(doc) "z" letters(k * 8 + w)
-            if (change && k == 3 && w == 0) word = "berubah"
-            t = t (w ? " " : "") word
-        }
-        return toupper(substr(t, 1, 1)) substr(t, 2) "."
-    }
-    BEGIN {
-        for (i = 0; i < 40; i++) {
-            d = (i * 17) % 40
-            text = ""
-            for (k = 0; k < 6; k++) text = text (k ? " " : "") sentence(d < 30 ? d : d - 30, k, d >= 30)
-            printf "{\"id\": \"doc%03d\", \"text\": \"%s\"}\n", d, text
-        }
-    }' > "$work/in.jsonl"
+near_copy_docs 17 > "$work/in.jsonl"
 printf '[build]\ninput = %s\noutput = %s\nlang = id\n[dedup_docs]\n[write]\ndev-ratio = 0.2\ntest-ratio = 0.2\n' \
     "$work/in.jsonl" "$work/ref" > "$work/docs.recipe"
 "$MTPREP" build -q "$work/docs.recipe"
