@@ -184,6 +184,13 @@ size_t build_aligned_max_line_bytes(const aligned *a);                  /* align
 const mtp_dedup_options *build_aligned_dedup_options(const aligned *a); /* once dedup is made */
 mtp_counts *build_aligned_upstream(aligned *a); /* BUILD_ALIGNED_UPSTREAM entries */
 
+/* As build_mono_has_docs and the rest, for the aligned chain: with [dedup_docs]
+ * the upstream counts are BUILD_ALIGNED_UPSTREAM + 1, dedup_docs's between
+ * filter's and dedup's. */
+int build_aligned_has_docs(const aligned *a);
+int build_aligned_make_docs(aligned *a);
+mtp_stage *build_aligned_docs(aligned *a);
+
 /* Frees what was made; NULL does nothing. */
 void build_aligned_release(aligned *a);
 

@@ -125,6 +125,21 @@ mtp_counts *build_aligned_upstream(aligned *a)
     return a->upstream;
 }
 
+int build_aligned_has_docs(const aligned *a)
+{
+    return a->has_docs;
+}
+
+int build_aligned_make_docs(aligned *a)
+{
+    return build_make_docs(&a->docs_args, &a->docs_opts, &a->docs);
+}
+
+mtp_stage *build_aligned_docs(aligned *a)
+{
+    return a->docs;
+}
+
 void build_aligned_release(aligned *a)
 {
     if (a != NULL) {

@@ -50,9 +50,9 @@ static const char usage[] =
     "                         markers are removed); the same plan again keeps them\n"
     "  -q, --quiet            no summary lines\n"
     "      --help             this help\n"
-    "Input from stdin is refused, and so is an input that cannot be read, and an\n"
-    "aligned recipe with [dedup_docs] (a monolingual one runs it in align 0, over\n"
-    "every shard's records in input order).\n";
+    "Input from stdin is refused, and so is an input that cannot be read.\n"
+    "[dedup_docs] runs in align 0, over every shard's records (pairs) in input\n"
+    "order.\n";
 
 enum { OPT_RUN = CLI_OPT_FIRST_STAGE_OPTION, OPT_SHARDS, OPT_PARTITIONS, OPT_OUT, OPT_FORCE };
 
@@ -205,6 +205,7 @@ static int plan_aligned(const plan_cli *c, mtp_recipe *recipe, shard_plan *plan)
         rc = build_aligned_make_side(a, s);
     }
     rc = rc == 0 ? build_aligned_make_tail(a, 1, BUILD_TAIL_FILTER, BUILD_TAIL_WRITE) : rc;
+    rc = rc == 0 && build_aligned_has_docs(a) ? build_aligned_make_docs(a) : rc;
     rc = rc == 0 ? build_aligned_check_write(a) : rc;
     rc = rc == 0 ? fill_plan(c, recipe, build_aligned_output(a), plan) : rc;
     plan->aligned = 1;
@@ -227,14 +228,6 @@ static int make_plan(const plan_cli *c, shard_plan *plan)
         return cli_exit_code(st);
     }
     const int is_aligned = build_recipe_is_aligned(recipe);
-    if (is_aligned && mtp_recipe_has_section(recipe, BUILD_DOCS_SECTION)) {
-        mtp_recipe_free(recipe);
-        return cli_usage_error("plan",
-                               "%s: [dedup_docs] in an aligned recipe compares the pairs of "
-                               "every document, which a sharded run cannot do yet; build it "
-                               "with mtprep build",
-                               c->recipe_path);
-    }
     plan->docs = !is_aligned && mtp_recipe_has_section(recipe, BUILD_DOCS_SECTION);
     int rc = is_aligned ? plan_aligned(c, recipe, plan) : plan_mono(c, recipe, plan);
     rc = rc == 0 ? shard_plan_digest(plan) : rc;

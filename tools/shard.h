@@ -16,7 +16,8 @@
  *   RUN/map/shard-KKKKK.tgt.rec.zst        and its target side
  *   RUN/map/shard-KKKKK.STAGE.LANG.json    their ingest..segment counts
  *   RUN/align/shard-KKKKK.rec.zst          the pairs after filter from shard K's sources
- *   RUN/align/align.json, filter.json      the align task's counts
+ *   RUN/align/align.json, filter.json      the align task's counts (and
+ *                                          dedup_docs.json with [dedup_docs])
  *   RUN/keys/part-PPP/shard-KKKKK.keys     the pairs' dedup keys in partition P
  *   RUN/drop/part-PPP.drop                 partition P's duplicates, by shard
  *   RUN/out/shard-KKKKK.rec.zst            shard K's records after dedup

@@ -24,6 +24,8 @@
  * and the parts and their keys files as two globs with their total bytes
  * (a list of N x (P + 1) names would be as large as the run).
  *
+ * With [dedup_docs], the filter's pairs go through dedup --docs (as build
+ * runs it) before the parts, and its counts to RUN/align/dedup_docs.json.
  * A monolingual plan with [dedup_docs] has an align 0 too (shard_task_docs):
  * every shard's records (RUN/map/shard-KKKKK.rec.zst, in order, one stream)
  * go through dedup --docs made from the recipe as build makes it, and the
@@ -203,9 +205,10 @@ typedef struct align_run {
     const char *spool; /* the map spools' name: "src.rec.zst", or "rec.zst" (docs) */
     aligned *a;        /* an aligned plan */
     mtp_stage *filter;
-    build *b; /* a monolingual plan with [dedup_docs] */
-    mtp_stage *docs;
-    mtp_sink to_filter, to_part;
+    build *b;          /* a monolingual plan with [dedup_docs] */
+    mtp_stage *docs;   /* dedup --docs, or NULL */
+    mtp_sink to_filter, to_docs, to_part;
+    const mtp_sink *after_filter; /* &to_docs with dedup --docs, else &to_part */
     /* the part being written */
     unsigned part;
     mtp_writer *out;
@@ -378,7 +381,13 @@ static mtp_status emit_part(void *ctx, const mtp_record *rec)
 static mtp_status emit_filter(void *ctx, const mtp_record *rec)
 {
     align_run *r = ctx;
-    return mtp_stage_feed(r->filter, rec, &r->to_part);
+    return mtp_stage_feed(r->filter, rec, r->after_filter);
+}
+
+static mtp_status emit_docs(void *ctx, const mtp_record *rec)
+{
+    align_run *r = ctx;
+    return mtp_stage_feed(r->docs, rec, &r->to_part);
 }
 
 /* align over the spools -> filter -> parts; every part closed. */
@@ -393,7 +402,10 @@ static mtp_status run_join(align_run *r)
     if (st == MTP_OK) {
         st = mtp_align_streams(build_aligned_aligner(r->a), src, tgt, &r->to_filter);
     }
-    st = st == MTP_OK ? mtp_stage_finish(r->filter, &r->to_part) : st;
+    st = st == MTP_OK ? mtp_stage_finish(r->filter, r->after_filter) : st;
+    if (st == MTP_OK && r->docs != NULL) {
+        st = mtp_stage_finish(r->docs, &r->to_part);
+    }
     st = st == MTP_OK ? move_to_part(r, r->t->plan.shards - 1) : st;
     st = st == MTP_OK ? close_part(r) : st;
     mtp_reader_close(tgt);
@@ -406,6 +418,7 @@ static int report_join_error(align_run *r, mtp_status st)
     const char *msg = r->error.message;
     msg = msg[0] != '\0' ? msg : mtp_aligner_error(build_aligned_aligner(r->a));
     msg = msg[0] != '\0' ? msg : mtp_stage_error(r->filter);
+    msg = msg[0] != '\0' || r->docs == NULL ? msg : mtp_stage_error(r->docs);
     cli_error("task", "align 00000: %s", msg[0] != '\0' ? msg : mtp_status_str(st));
     return cli_exit_code(st);
 }
@@ -436,20 +449,26 @@ static void name_parts(const align_run *r, shard_output *o)
     o[1].bytes = r->key_bytes;
 }
 
-/* The marker lists the counts and, summed, the parts and their keys. */
+/* The marker lists the counts (align, filter, dedup_docs when run) and,
+ * summed, the parts and their keys. */
 static int finish_align(align_run *r)
 {
-    shard_output outputs[4];
+    shard_output outputs[5];
     memset(outputs, 0, sizeof outputs);
+    size_t n = 0;
     int rc = save_counts_file(r, "align/align.json",
-                              mtp_aligner_counts(build_aligned_aligner(r->a)), &outputs[0]);
+                              mtp_aligner_counts(build_aligned_aligner(r->a)), &outputs[n++]);
     rc = rc == 0 ? save_counts_file(r, "align/filter.json", mtp_stage_counts(r->filter),
-                                    &outputs[1])
+                                    &outputs[n++])
                  : rc;
-    name_parts(r, &outputs[2]);
+    if (rc == 0 && r->docs != NULL) {
+        rc = save_counts_file(r, "align/dedup_docs.json", mtp_stage_counts(r->docs),
+                              &outputs[n++]);
+    }
+    name_parts(r, &outputs[n]);
     const mtp_counts *in = mtp_aligner_counts(build_aligned_aligner(r->a));
-    return rc == 0 ? shard_marker_write(r->t, SHARD_ALIGN, 0, outputs, 4, mtp_counts_get(in, "in"),
-                                        r->pairs)
+    return rc == 0 ? shard_marker_write(r->t, SHARD_ALIGN, 0, outputs, n + 2,
+                                        mtp_counts_get(in, "in"), r->pairs)
                    : rc;
 }
 
@@ -482,13 +501,17 @@ int shard_task_align(shard_task *t)
     int rc = shard_require_done(&t->plan, t->run, SHARD_MAP, "align");
     rc = rc == 0 ? load_aligned(t, &recipe, &r.a) : rc;
     rc = rc == 0 ? build_aligned_make_tail(r.a, 1, BUILD_TAIL_FILTER, BUILD_TAIL_DEDUP + 1) : rc;
+    rc = rc == 0 && build_aligned_has_docs(r.a) ? build_aligned_make_docs(r.a) : rc;
     if (rc == 0) {
         r.filter = build_aligned_tail(r.a, BUILD_TAIL_FILTER);
+        r.docs = build_aligned_docs(r.a);
         r.key_kind = build_aligned_dedup_options(r.a)->key;
         r.key_side = build_aligned_dedup_options(r.a)->side;
         r.spool = "src.rec.zst";
         r.to_filter = (mtp_sink){emit_filter, &r};
+        r.to_docs = (mtp_sink){emit_docs, &r};
         r.to_part = (mtp_sink){emit_part, &r};
+        r.after_filter = r.docs != NULL ? &r.to_docs : &r.to_part;
         rc = make_align_dir(&r);
     }
     if (rc == 0) {

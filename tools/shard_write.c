@@ -22,7 +22,7 @@
  * gives it, and the upstream counts are build_aligned's: ingest, normalize
  * and segment of each side (STAGE.LANG, summed over the map shards, each
  * side's planned files_ignored added), align and filter (the align task's),
- * and dedup.
+ * with [dedup_docs] the align task's dedup_docs, and dedup.
  *
  * Memory: write holds the shard's duplicate ordinals (8 bytes each) and the
  * dedup stage's keys of its survivors (its own --mem bound); assemble is
@@ -327,6 +327,10 @@ static int fill_upstream_aligned(const shard_task *t, aligned *a, mtp_counts *up
     rc = rc == 0 ? merge_file(t, "align/align.json", &up[n++]) : rc;
     mtp_counts_init(&up[n], "filter");
     rc = rc == 0 ? merge_file(t, "align/filter.json", &up[n++]) : rc;
+    if (rc == 0 && build_aligned_has_docs(a)) {
+        mtp_counts_init(&up[n], "dedup_docs");
+        rc = merge_file(t, "align/dedup_docs.json", &up[n++]);
+    }
     return rc == 0 ? merge_counts(t, "out", "dedup", &up[n]) : rc;
 }
 
@@ -365,7 +369,7 @@ static int upstream_of(const shard_task *t, chain *c, mtp_counts **up, size_t *c
 {
     if (c->pairs != NULL) {
         *up = build_aligned_upstream(c->pairs);
-        *count = BUILD_ALIGNED_UPSTREAM;
+        *count = BUILD_ALIGNED_UPSTREAM + (build_aligned_has_docs(c->pairs) ? 1 : 0);
         return fill_upstream_aligned(t, c->pairs, *up);
     }
     *up = build_mono_upstream(c->mono);

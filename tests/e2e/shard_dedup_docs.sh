@@ -6,7 +6,8 @@
 # their keys, then reduce, write and assemble as usual; for N = 1, 2, 3, 5
 # shards and P = 1, 2 partitions, ranks in scrambled order; near copies in
 # another shard than their original go. Status lists align 1/1; map writes
-# no keys. An aligned recipe with [dedup_docs] is still refused.
+# no keys. An aligned recipe's align 0 runs dedup --docs after its filter,
+# with the same bytes as build.
 set -eu
 . "$(dirname "$0")/lib.sh"
 
@@ -72,15 +73,40 @@ expect_exit 1 "$MTPREP" task reduce "$work/early" 0
 grep -q 'reduce needs every align task done first' "$work/stderr" ||
     fail "reduce before align: $(cat "$work/stderr")"
 
-# An aligned recipe with [dedup_docs] is refused, naming mtprep build.
+# Aligned: the sample pairs plus a near copy of one article on both sides;
+# align 0 runs dedup --docs after its filter, as build does after filter.
+sample=$MTPREP_SOURCE_DIR/corpora/sample
+mkdir -p "$work/al"
+cp -R "$sample/id" "$sample/en" "$work/al/"
+sed '0,/beras/s//gabah/' "$sample/id/2022/0912-harga-beras.txt" > "$work/al/id/2023/0601-harga-ulang.txt"
+cp "$sample/en/2022/0912-harga-beras.txt" "$work/al/en/2023/0601-harga-ulang.txt"
 cat > "$work/aligned.recipe" <<RECIPE
 [build]
-input = $MTPREP_SOURCE_DIR/corpora/sample/id
-tgt-input = $MTPREP_SOURCE_DIR/corpora/sample/en
-output = $work/al
+input = $work/al/id
+tgt-input = $work/al/en
+output = $work/al-ref
+[ingest]
+on-error = skip
 [dedup_docs]
+[write]
+dev-ratio = 0.15
+test-ratio = 0.15
 RECIPE
-expect_exit 2 "$MTPREP" plan --run "$work/al-run" "$work/aligned.recipe"
-grep -q 'dedup_docs.*mtprep build' "$work/stderr" || fail "aligned plan: $(cat "$work/stderr")"
-[ ! -e "$work/al-run/plan.json" ] || fail "a refused plan was written"
+"$MTPREP" build -q "$work/aligned.recipe"
+grep -q '"documents_dropped": 1' "$work/al-ref/MANIFEST.json" || fail "aligned build dropped no copy"
+for n in 1 2 4; do
+    run=$work/al-run-$n
+    out=$work/al-out-$n
+    "$MTPREP" plan -q --shards "$n" --partitions 2 --out "$out" --run "$run" "$work/aligned.recipe"
+    (
+        cd "$work"
+        for k in $(ranks "$n" odd); do "$MTPREP" task -q map "$run" "$k"; done
+        "$MTPREP" task -q align "$run" 0
+        for k in 1 0; do "$MTPREP" task -q reduce "$run" "$k"; done
+        for k in $(ranks "$n" rev); do "$MTPREP" task -q write "$run" "$k"; done
+        "$MTPREP" task -q assemble "$run" 0
+    ) || fail "aligned N=$n: a task failed"
+    same_corpus "$work/al-ref" "$out"
+done
+[ -s "$work/al-run-2/align/dedup_docs.json" ] || fail "aligned: no dedup_docs counts from align"
 pass
