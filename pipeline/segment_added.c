@@ -148,12 +148,7 @@ static int continues_sentence(const char *text, size_t len, size_t word)
     if (limit < len && (text[limit] == '.' || text[limit] == '/')) {
         return 1;
     }
-    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
-        if (strlen(words[k]) == limit - word && memcmp(words[k], text + word, limit - word) == 0) {
-            return 1;
-        }
-    }
-    return 0;
+    return seg_word_listed(words, sizeof words / sizeof words[0], text + word, limit - word);
 }
 
 /* Whether [start, limit) is a token that ends a sentence when a period and a

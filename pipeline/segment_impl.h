@@ -132,6 +132,18 @@ static inline UChar32 cp_before(const char *text, size_t i, size_t *start)
     return c < 0 ? 0xFFFD : c;
 }
 
+/* Whether word [word, word + len) is one of words[0 .. count), byte for byte. */
+static inline int seg_word_listed(const char *const *words, size_t count, const char *word,
+                                  size_t len)
+{
+    for (size_t k = 0; k < count; k++) {
+        if (strlen(words[k]) == len && memcmp(words[k], word, len) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static inline int is_double_quote(UChar32 c)
 {
     return c == '"' || c == 0x201C || c == 0x201D;

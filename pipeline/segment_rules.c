@@ -252,12 +252,7 @@ static int starts_with_function_word(const char *text, size_t len, size_t at)
     if (end == at || (end < len && text[end] != ' ' && text[end] != ',')) {
         return 0;
     }
-    for (size_t k = 0; k < sizeof words / sizeof words[0]; k++) {
-        if (strlen(words[k]) == end - at && memcmp(words[k], text + at, end - at) == 0) {
-            return 1;
-        }
-    }
-    return 0;
+    return seg_word_listed(words, sizeof words / sizeof words[0], text + at, end - at);
 }
 
 /* Whether a listed plain prefix and its period start the text at `at`
