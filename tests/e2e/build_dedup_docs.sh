@@ -58,23 +58,7 @@ grep -q "\[dedup_docs\]" "$work/stderr" || fail "docs in [dedup]: $(cat "$work/s
 
 # Aligned: the sample pairs plus a near copy of one article on both sides
 # (one word changed on the source side); the pairs of the copy go.
-sample=$MTPREP_SOURCE_DIR/corpora/sample
-mkdir -p "$work/al"
-cp -R "$sample/id" "$sample/en" "$work/al/"
-sed '0,/beras/s//gabah/' "$sample/id/2022/0912-harga-beras.txt" > "$work/al/id/2023/0601-harga-ulang.txt"
-cp "$sample/en/2022/0912-harga-beras.txt" "$work/al/en/2023/0601-harga-ulang.txt"
-cat > "$work/aligned.recipe" <<RECIPE
-[build]
-input = $work/al/id
-tgt-input = $work/al/en
-output = $work/al-built
-[ingest]
-on-error = skip
-[dedup_docs]
-[write]
-dev-ratio = 0.15
-test-ratio = 0.15
-RECIPE
+near_copy_pairs "$work/al" "$work/al-built" > "$work/aligned.recipe"
 "$MTPREP" build -q "$work/aligned.recipe"
 for lang in id en; do
     "$MTPREP" ingest -q --on-error skip "$work/al/$lang" | "$MTPREP" normalize -q |

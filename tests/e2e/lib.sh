@@ -100,3 +100,17 @@ near_copy_docs() {
             }
         }'
 }
+
+# near_copy_pairs DIR OUT: copies the sample's id and en articles into DIR,
+# adds a near copy of one article on both sides (one word changed on the
+# source side), and prints an aligned recipe with [dedup_docs] that builds
+# DIR into OUT.
+near_copy_pairs() {
+    mkdir -p "$1"
+    cp -R "$MTPREP_SOURCE_DIR/corpora/sample/id" "$MTPREP_SOURCE_DIR/corpora/sample/en" "$1/"
+    sed '0,/beras/s//gabah/' "$1/id/2022/0912-harga-beras.txt" > "$1/id/2023/0601-harga-ulang.txt"
+    cp "$1/en/2022/0912-harga-beras.txt" "$1/en/2023/0601-harga-ulang.txt"
+    printf '[build]\ninput = %s/id\ntgt-input = %s/en\noutput = %s\n[ingest]\non-error = skip\n' \
+        "$1" "$1" "$2"
+    printf '[dedup_docs]\n[write]\ndev-ratio = 0.15\ntest-ratio = 0.15\n'
+}

@@ -75,23 +75,7 @@ grep -q 'reduce needs every align task done first' "$work/stderr" ||
 
 # Aligned: the sample pairs plus a near copy of one article on both sides;
 # align 0 runs dedup --docs after its filter, as build does after filter.
-sample=$MTPREP_SOURCE_DIR/corpora/sample
-mkdir -p "$work/al"
-cp -R "$sample/id" "$sample/en" "$work/al/"
-sed '0,/beras/s//gabah/' "$sample/id/2022/0912-harga-beras.txt" > "$work/al/id/2023/0601-harga-ulang.txt"
-cp "$sample/en/2022/0912-harga-beras.txt" "$work/al/en/2023/0601-harga-ulang.txt"
-cat > "$work/aligned.recipe" <<RECIPE
-[build]
-input = $work/al/id
-tgt-input = $work/al/en
-output = $work/al-ref
-[ingest]
-on-error = skip
-[dedup_docs]
-[write]
-dev-ratio = 0.15
-test-ratio = 0.15
-RECIPE
+near_copy_pairs "$work/al" "$work/al-ref" > "$work/aligned.recipe"
 "$MTPREP" build -q "$work/aligned.recipe"
 grep -q '"documents_dropped": 1' "$work/al-ref/MANIFEST.json" || fail "aligned build dropped no copy"
 for n in 1 2 4; do
